@@ -1,0 +1,18 @@
+// Command cnab-validate lints CNAB documents against the spec versions.
+// Each subcommand is one file of this package; the linting itself lives in
+// the validator package.
+package main
+
+import "github.com/cnab-conformance/cnab-conformance/internal/cli"
+
+var commands = cli.Set{
+	Program: "cnab-validate",
+	About: `cnab-validate checks CNAB documents (bundle.json, claims, claim results,
+dependencies, parameter sources, relocation mappings, status outputs, thick
+bundle archives and bundles in an OCI registry) against the CNAB spec
+versions, and reports every finding with its rule ID, location and fix.
+
+Usage: cnab-validate [flags] PATH...    (lint; PATH may be a file, a folder or -)`,
+}
+
+func main() { commands.Main() }
