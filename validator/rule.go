@@ -65,6 +65,8 @@ func addRule(r docRule) { docRules = append(docRules, r) }
 
 // docContext is what a rule sees. Root is the decoded document: objects are
 // map[string]any, arrays []any, numbers json.Number, then string, bool, nil.
+// The tree is recycled after the document is done: a rule must not keep a
+// reference to it (or to any map or slice in it) once Check returns.
 // Report takes an RFC 6901 pointer into the document; the pipeline turns it
 // into line and column, and fills in severity (from the rule's level) and
 // the spec link.
@@ -73,6 +75,8 @@ type docContext struct {
 	Kind    Kind
 	Root    any
 	Options *Options
+	Raw     []byte   // the document's bytes as read (for canonical-form checks); do not modify
+	memo    ruleMemo // per-document scratch shared by the rules (rules_memo.go); zero for a new document
 	report  func(pointer, rule, message, hint string)
 }
 

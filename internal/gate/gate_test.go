@@ -277,3 +277,45 @@ func TestParseReviews(t *testing.T) {
 		})
 	}
 }
+
+// The parsers read files users hand in; whatever the bytes, they return a
+// value or a ParseError, never panic.
+func FuzzParseReviews(f *testing.F) {
+	for _, name := range []string{"reviews-pass.json", "reviews-one.json", "reviews-malformed.json", "pr.json"} {
+		if b, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if _, err := ParseReviews("f.json", data); err != nil {
+			var pe *ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("error is not a ParseError: %v", err)
+			}
+		}
+		_, _ = ParsePullRequest("f.json", data)
+	})
+}
+
+func FuzzParseMaintainers(f *testing.F) {
+	for _, name := range []string{"maintainers.md", "maintainers-empty.md", "maintainers-badrow.md", "maintainers-dup.md"} {
+		if b, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ms, err := ParseMaintainers("m.md", strings.NewReader(string(data)))
+		if err != nil {
+			var pe *ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("error is not a ParseError: %v", err)
+			}
+			return
+		}
+		for _, m := range ms {
+			if !validLogin(m.Handle) {
+				t.Fatalf("accepted invalid handle %q", m.Handle)
+			}
+		}
+	})
+}
