@@ -6,7 +6,7 @@ package validator
 type Options struct {
 	Spec             Spec   // force a spec version
 	Kind             Kind   // force a document kind
-	RequireCanonical bool   // report non-canonical bundle.json (signed or registry-bound bundles)
+	RequireCanonical bool   // release checks: report non-canonical bundle.json, and a missing contentDigest (B-101-14) as an error, not a warning
 	MaxSize          int64  // input size cap in bytes; 0 means DefaultMaxSize
 	SchemaDir        string // validate against this schema folder instead of the embedded schemas
 }

@@ -227,9 +227,9 @@ func checkDigestForm(c *docContext) {
 }
 
 // checkDigestPresent: every image carries contentDigest before the bundle is
-// transmitted (B-101-14). Reported whatever the options; the catalogue
-// promises a warning unless release (canonical) checks are on, which is the
-// pipeline's to apply when it turns levels into severities.
+// transmitted (B-101-14). Reported whatever the options; the pipeline
+// makes it a warning unless release checks (Options.RequireCanonical) are on
+// (Validator.severity), as the catalogue says.
 func checkDigestPresent(c *docContext) {
 	eachBundle(c, func(b map[string]any, base string) {
 		eachImage(b, base, func(img map[string]any, p loc) {

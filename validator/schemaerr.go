@@ -44,7 +44,12 @@ func contextPointer(ctx *gojsonschema.JsonContext) string {
 // a message a person can act on, and a hint.
 func schemaFindings(kind Kind, errs []gojsonschema.ResultError) []rawFinding {
 	out := make([]rawFinding, 0, len(errs))
-	seen := map[string]bool{}
+	// One finding per (rule, pointer): a value can fail several keywords
+	// for one mistake (a definition's "type": "int" fails both the enum of
+	// simple types and the anyOf around it), and the user needs it once.
+	// The specific keyword's message is kept over the anyOf/oneOf summary.
+	seen := map[string]int{}
+	var summaries []bool // per entry of out: it is an anyOf/oneOf summary
 	for _, e := range errs {
 		ptr := contextPointer(e.Context())
 		prop, _ := e.Details()["property"].(string)
@@ -56,12 +61,18 @@ func schemaFindings(kind Kind, errs []gojsonschema.ResultError) []rawFinding {
 		}
 		rule, hint := schemaRule(kind, ptr, e.Type(), prop)
 		msg := schemaMessage(e, ptr, prop)
-		key := ptr + "\x00" + rule + "\x00" + msg
-		if seen[key] {
+		f := rawFinding{pointer: ptr, rule: rule, message: msg, hint: hint, offset: -1}
+		key := ptr + "\x00" + rule
+		isSummary := e.Type() == "number_any_of" || e.Type() == "number_one_of"
+		if i, ok := seen[key]; ok {
+			if summaries[i] && !isSummary {
+				out[i], summaries[i] = f, false
+			}
 			continue
 		}
-		seen[key] = true
-		out = append(out, rawFinding{pointer: ptr, rule: rule, message: msg, hint: hint, offset: -1})
+		seen[key] = len(out)
+		out = append(out, f)
+		summaries = append(summaries, isSummary)
 	}
 	return out
 }

@@ -331,17 +331,9 @@ var supersedes = map[string][]string{
 }
 
 // dropSuperseded removes schema findings a breaking-change finding at the
-// same pointer replaces (see supersedes), and any finding that repeats the
-// rule and pointer of an earlier one: the schema layer can report one
-// problem through several keywords (a definition's "type": "int" fails
-// both the simple-type enum and the array form of type), and the user
-// needs it once.
+// same pointer replaces (see supersedes).
 func dropSuperseded(raws []rawFinding) []rawFinding {
-	if len(raws) < 2 {
-		return raws
-	}
 	type key struct{ rule, pointer string }
-	var seen map[key]bool
 	var drop map[key]bool
 	for _, r := range raws {
 		for _, s := range supersedes[r.rule] {
@@ -351,23 +343,14 @@ func dropSuperseded(raws []rawFinding) []rawFinding {
 			drop[key{s, r.pointer}] = true
 		}
 	}
+	if drop == nil {
+		return raws
+	}
 	out := raws[:0]
 	for _, r := range raws {
-		if r.whole {
-			out = append(out, r)
+		if !r.whole && drop[key{r.rule, r.pointer}] {
 			continue
 		}
-		k := key{r.rule, r.pointer}
-		if drop[k] {
-			continue
-		}
-		if seen == nil {
-			seen = make(map[key]bool, len(raws))
-		}
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
 		out = append(out, r)
 	}
 	return out

@@ -2,6 +2,7 @@ package validator
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -188,7 +189,7 @@ func TestSchemaFindings(t *testing.T) {
 		{"wrong type", `{"schemaVersion":"v1.2.0","name":"x","version":"1.0.0","invocationImages":[{"image":"a","size":"12"}]}`, Options{},
 			"V-10", "/invocationImages/0/size", 1, 96, `"size" must be an integer, not a string`},
 		{"definition type int", `{"schemaVersion":"v1.2.0","name":"x","version":"1.0.0","invocationImages":[],"definitions":{"p":{"type":"int"}}}`, Options{},
-			"B-101-19", "/definitions/p/type", 1, 105, "matches none of the forms"},
+			"B-101-19", "/definitions/p/type", 1, 105, `must be one of "array", "boolean", "integer", "null", "number", "object", "string", not "int"`},
 		{"number in 1.1 definitions", `{"schemaVersion":"v1.1.0","name":"x","version":"1.0.0","invocationImages":[],"definitions":{"p":{"maximum":1.5}}}`, Options{},
 			"B-101-19", "/definitions/p/maximum", 1, 108, "must be an integer, not a number"},
 		{"output outside outputs", `{"schemaVersion":"v1.2.0","name":"x","version":"1.0.0","invocationImages":[],"definitions":{"s":{}},"outputs":{"o":{"definition":"s","path":"/srv/o"}}}`, Options{},
@@ -477,5 +478,49 @@ func TestManyFindingsStayBounded(t *testing.T) {
 		if f.Rule != "V-13" && f.Line != 1 {
 			t.Fatalf("finding without position: %+v", f)
 		}
+	}
+}
+
+// The pipeline's own adjustments to what checks report: B-101-14's severity
+// follows the release option, BC-43 replaces the status enum error at its
+// pointer, and the schema layer reports a (rule, pointer) once.
+func TestPipelineAdjustments(t *testing.T) {
+	const noDigest = `{"schemaVersion":"v1.2.0","name":"x","version":"1.0.0","invocationImages":[{"image":"example.com/x:1"}]}`
+	const result = `{"claimId":"01EMNRPJKMXQ0VZN8JXSR8BX5V","id":"01EMNRPJKMXQ0VZN8JXSR8BX5W","created":"2020-10-14T12:00:00Z","status":%q}`
+	tests := []struct {
+		name    string
+		doc     string
+		opts    Options
+		rule    string
+		pointer string
+		want    []Severity // the severity of each finding of rule at pointer, in order
+	}{
+		{"missing digest in development", noDigest, Options{}, "B-101-14", "/invocationImages/0", []Severity{Warning}},
+		{"missing digest on release", noDigest, Options{RequireCanonical: true}, "B-101-14", "/invocationImages/0", []Severity{Error}},
+		{"old spelling on main: BC-43", fmt.Sprintf(result, "cancelled"), Options{Spec: SpecMain}, "BC-43", "/status", []Severity{Warning}},
+		{"old spelling on main: no enum error", fmt.Sprintf(result, "cancelled"), Options{Spec: SpecMain}, "C-400-08", "/status", nil},
+		{"new spelling on 1.2: no enum error", fmt.Sprintf(result, "canceled"), Options{Spec: SpecCore12}, "C-400-08", "/status", nil},
+		{"unknown status keeps the enum error", fmt.Sprintf(result, "stopped"), Options{Spec: SpecMain}, "C-400-08", "/status", []Severity{Error}},
+		{"int type reported once", `{"schemaVersion":"v1.1.0","name":"x","version":"1.0.0","invocationImages":[],"definitions":{"p":{"type":"int"}}}`, Options{},
+			"B-101-19", "/definitions/p/type", []Severity{Error}},
+		{"bytes type reported once", `{"schemaVersion":"v1.1.0","name":"x","version":"1.0.0","invocationImages":[],"definitions":{"p":{"type":"bytes"}}}`, Options{},
+			"B-101-19", "/definitions/p/type", []Severity{Error}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := Validate("doc.json", []byte(tt.doc), tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []Severity
+			for _, f := range r.Findings {
+				if f.Rule == tt.rule && f.Pointer == tt.pointer {
+					got = append(got, f.Severity)
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("%s at %s: severities %v, want %v; all findings %+v", tt.rule, tt.pointer, got, tt.want, r.Findings)
+			}
+		})
 	}
 }

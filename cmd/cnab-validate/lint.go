@@ -63,7 +63,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fl.StringVar(&lf.kind, "kind", "", "document kind instead of detecting it ("+kindNames()+")")
 	fl.StringVar(&lf.format, "format", "text", "output format: "+strings.Join(output.Formats, ", "))
 	fl.StringVar(&lf.failOn, "fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning, info")
-	fl.BoolVar(&lf.canonical, "canonical", false, "require canonical JSON (signed or registry-bound bundles)")
+	fl.BoolVar(&lf.canonical, "canonical", false, "release checks for signed or registry-bound bundles: require canonical JSON, and make a missing contentDigest (B-101-14) an error instead of a warning")
 	fl.StringVar(&lf.schemaDir, "schema-dir", "", "validate against the schemas in this folder (laid out like the spec's schema/)")
 	fl.StringVar(&lf.maxSize, "max-size", "10MiB", "largest input read, in bytes (suffixes KiB, MiB, GiB, KB, MB, GB)")
 	fl.IntVar(&lf.jobs, "jobs", runtime.GOMAXPROCS(0), "files checked in parallel")

@@ -112,7 +112,7 @@ func init() {
 			"For oci and docker images contentDigest is the registry manifest (repository) digest, not the image ID (config digest).",
 			`"contentDigest": "sha256:<the image ID from docker images --digests>"`, "Take the digest the registry reports for the manifest (docker buildx imagetools inspect, crane digest)."),
 		sr("B-101-14", Must, "101", "1.0+", d, false, "images carry contentDigest when the bundle is transmitted",
-			"A bundle ready to be transmitted, thin or thick, has contentDigest on every image and invocation image. The validator reports a missing digest as a warning unless canonical (release) checks are on.",
+			"A bundle ready to be transmitted, thin or thick, has contentDigest on every image and invocation image. The validator reports a missing digest as a warning for a bundle under development, and as an error when release checks are on (Options.RequireCanonical, cnab-validate --canonical).",
 			`"invocationImages": [{"image": "example.com/app:1.0"}]`, "Add contentDigest with each image's manifest digest before publishing."),
 		sr("B-101-15", Must, "101", "1.0+", t, false, "runtime validates image digests",
 			"When contentDigest is present the runtime validates the image against it before any action; it should report an error when the digest is missing and may offer an override.",
