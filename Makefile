@@ -33,7 +33,7 @@ test-suites:
 conformance: build
 	@mkdir -p $(REPORTS)
 	$(BIN)/cnab-conformance run --tool fixtures/adapters/reference.yaml \
-		--profile smoke,registry,runtime --report-dir $(REPORTS)
+		--profile smoke,registry,runtime,archive --report-dir $(REPORTS)
 
 # Whole-process validator throughput (files/s, CPU, peak RSS) on a generated
 # corpus of 2 KB bundles, then the in-process Go benchmarks.

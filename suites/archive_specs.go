@@ -179,27 +179,24 @@ func runArchiveLifecycle(e *Env, template, name string, components []string) *ar
 	}
 
 	// Two exports of the same bundle, each into a fresh folder.
-	export := func() (tool.Result, []byte) {
+	export := func() (tool.Result, string, []byte) {
 		out := filepath.Join(e.TempDir(), "bundle.tgz")
 		res := e.Run(tool.Export, tool.Request{Reference: r.srcRef, Archive: out})
 		if !res.OK() {
-			return res, nil
+			return res, out, nil
 		}
 		b, err := os.ReadFile(out)
 		if err != nil {
-			return res, nil
+			return res, out, nil
 		}
-		return res, b
+		return res, out, b
 	}
-	r.export1, r.data1 = export()
+	var archiveFile string
+	r.export1, archiveFile, r.data1 = export()
 	if r.data1 == nil {
 		return r
 	}
-	r.export2, r.data2 = export()
-	archiveFile := filepath.Join(dir, "export.tgz")
-	if err := os.WriteFile(archiveFile, r.data1, 0o644); err != nil {
-		HarnessError("%v", err)
-	}
+	r.export2, _, r.data2 = export()
 	r.contents, r.readErr = archive.ReadFile(archiveFile, archive.Limits{})
 	if r.readErr == nil {
 		if r.lint, err = archive.CheckFile(archiveFile, archive.Config{}); err != nil {

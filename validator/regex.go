@@ -43,7 +43,7 @@ func ValidECMARegex(p string) bool {
 	// by far the dearest part of checking a definition, so remember answers
 	// (a bounded number, so hostile input cannot grow the cache).
 	if regexCacheSize.Add(1) <= 4096 && len(p) <= 1024 {
-		regexCache.Store(p, ok)
+		regexCache.Store(strings.Clone(p), ok) // p may share the memory of a whole document
 	}
 	return ok
 }

@@ -475,7 +475,11 @@ func (v *Validator) finish(file string, data []byte, spec Spec, raws []rawFindin
 	}
 	out := make([]Finding, 0, len(raws))
 	for _, r := range raws {
-		f := Finding{File: file, Pointer: r.pointer, Rule: r.rule, Message: r.message, Hint: r.hint}
+		// The texts may share memory with the decoded document (a rule can
+		// report a substring of a value as it is); cloning them keeps a
+		// Result from pinning the document's bytes. Findings are few.
+		f := Finding{File: file, Pointer: strings.Clone(r.pointer), Rule: r.rule,
+			Message: strings.Clone(r.message), Hint: strings.Clone(r.hint)}
 		if cr, ok := catalog.Lookup(r.rule); ok {
 			f.Severity = v.severity(r.rule, cr.Level)
 			if cr.Link != "" {

@@ -1,6 +1,7 @@
 package jsontree
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"strings"
@@ -108,7 +109,9 @@ type decoder struct {
 	failed   bool
 	path     []pathElem
 	dups     int
-	arena    *Arena // nil: allocate containers
+	arena    *Arena   // nil: allocate containers
+	own      []byte   // the document's copy that strings point into (strings.go)
+	hdrs     []string // the current block of boxed string headers (strings.go)
 }
 
 func (d *decoder) fail(k ProblemKind, off int, msg string) {
@@ -383,22 +386,54 @@ var plain = func() (t [256]bool) {
 	return t
 }()
 
+// plainRun skips plain bytes (see plain) from i eight at a time and returns
+// the index of the first word that holds a byte that is not plain; the
+// caller's byte loop goes on from there. Strings in CNAB documents (image
+// references, digests, descriptions) are long runs of plain ASCII.
+func plainRun(data []byte, i int) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	for i+8 <= len(data) {
+		x := binary.LittleEndian.Uint64(data[i:])
+		q := x ^ (ones * '"')
+		b := x ^ (ones * '\\')
+		// A byte is flagged when it is zero after the xor (a quote or a
+		// backslash), below 0x20, or 0x80 and above (the high bit). The
+		// tricks can flag a plain byte after a flagged one, never before,
+		// so stopping at the word is safe.
+		m := ((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x) | x
+		if m&highs != 0 {
+			return i
+		}
+		i += 8
+	}
+	return i
+}
+
 // strValue is str for values: known words come back already boxed.
 func (d *decoder) strValue() any {
 	start, data := d.i+1, d.data
-	for j := start; j < len(data); j++ {
+	for j := plainRun(data, start); j < len(data); j++ {
 		c := data[j]
 		if plain[c] {
 			continue
 		}
 		if c == '"' {
 			d.i = j + 1
-			return internValue(data[start:j])
+			if e := internLookup(data[start:j]); e != nil {
+				return e.box
+			}
+			return d.box(d.sub(start, j))
 		}
 		break
 	}
-	s, _ := d.str()
-	return s
+	s, ok := d.str()
+	if !ok {
+		return nil
+	}
+	return d.box(s)
 }
 
 // str reads a string starting at the opening quote.
@@ -407,6 +442,7 @@ func (d *decoder) str() (string, bool) {
 	start := d.i
 	data := d.data
 	// Fast path: ASCII without escapes.
+	d.i = plainRun(data, d.i)
 	for d.i < len(data) {
 		c := data[d.i]
 		if plain[c] {
@@ -414,7 +450,12 @@ func (d *decoder) str() (string, bool) {
 			continue
 		}
 		if c == '"' {
-			s := intern(data[start:d.i])
+			var s string
+			if e := internLookup(data[start:d.i]); e != nil {
+				s = e.s
+			} else {
+				s = d.sub(start, d.i)
+			}
 			d.i++
 			return s, true
 		}

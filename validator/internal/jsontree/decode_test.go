@@ -314,3 +314,33 @@ func BenchmarkDecodeBundleArena(b *testing.B) {
 		a.Release()
 	}
 }
+
+// TestPlainRun: the word-at-a-time skip never passes a byte that is not
+// plain, and stops less than a word before the first such byte.
+func TestPlainRun(t *testing.T) {
+	specials := []byte{'"', '\\', 0x00, 0x1f, 0x80, 0xff, 0xc3}
+	for n := 0; n < 40; n++ {
+		for pos := -1; pos < n; pos++ {
+			for _, sp := range specials {
+				data := make([]byte, n)
+				for i := range data {
+					data[i] = byte(0x20 + (i*7)%0x60) // plain, 0x7f included
+					if !plain[data[i]] {
+						data[i] = 'a'
+					}
+				}
+				if pos >= 0 {
+					data[pos] = sp
+				}
+				first := n
+				if pos >= 0 {
+					first = pos
+				}
+				got := plainRun(data, 0)
+				if got > first || (first-got >= 8 && got+8 <= n) {
+					t.Fatalf("n=%d special 0x%02x at %d: plainRun = %d", n, sp, pos, got)
+				}
+			}
+		}
+	}
+}

@@ -54,22 +54,6 @@ func internLookup(b []byte) *internEntry {
 	return nil
 }
 
-// intern returns a shared string for known words and a fresh copy otherwise.
-func intern(b []byte) string {
-	if e := internLookup(b); e != nil {
-		return e.s
-	}
-	return string(b)
-}
-
-// internValue is intern for string values, returned boxed.
-func internValue(b []byte) any {
-	if e := internLookup(b); e != nil {
-		return e.box
-	}
-	return string(b)
-}
-
 var smallNumbers = func() [256]any {
 	var t [256]any
 	for i := range t {
