@@ -211,6 +211,7 @@ func TestParseMaintainers(t *testing.T) {
 		{file: "maintainers-dup.md", errLine: 6, errHas: "listed twice (first on line 5)"},
 		{file: "maintainers-nosection.md", errHas: `no "## Maintainers" section`},
 		{file: "maintainers-badheader.md", errLine: 3, errHas: `lacks the "github" column`},
+		{file: "maintainers-dupheader.md", errLine: 3, errHas: `names the "GitHub" column twice`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.file, func(t *testing.T) {

@@ -76,7 +76,11 @@ func ParseMaintainers(file string, r io.Reader) ([]Maintainer, error) {
 		case cols == nil:
 			cols = map[string]int{}
 			for i, c := range cells {
-				cols[strings.ToLower(c)] = i
+				name := strings.ToLower(c)
+				if _, dup := cols[name]; dup {
+					return nil, &ParseError{file, line, fmt.Sprintf("maintainer table header names the %q column twice", c)}
+				}
+				cols[name] = i
 			}
 			for _, want := range []string{"name", "github", "affiliation"} {
 				if _, ok := cols[want]; !ok {
