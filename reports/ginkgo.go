@@ -121,9 +121,12 @@ func BuildSuiteInfo() SuiteInfo {
 // are Fail; panicked, interrupted and aborted are Error, and so is any
 // failure marked as a harness failure; skipped with a message (Skip() was
 // called, or an earlier spec of an ordered container failed) is Skip with
-// the message as reason; skipped without a message is Disabled (filtered
-// out), or Error when the spec was selected but never ran because suite
-// setup failed or the run was interrupted; pending is Disabled.
+// the message as reason; skipped without a message is NotApplicable when
+// the spec's sem-ver constraints exclude the spec version of the run
+// (info.SpecVersion, else the report's sem-ver filter), else Disabled
+// (filtered out by the user), or Error when the spec was selected but never
+// ran because suite setup failed or the run was interrupted; pending is
+// Disabled.
 func FromGinkgo(report types.Report, info RunInfo) Results {
 	suite := info.Suite
 	if suite.Version == "" {
@@ -180,16 +183,32 @@ func FromGinkgo(report types.Report, info RunInfo) Results {
 	if report.SuiteConfig.LabelFilter != "" {
 		labelFilter, _ = types.ParseLabelFilter(report.SuiteConfig.LabelFilter)
 	}
+	// The spec version the run claims, which decides what applies; a
+	// report without one (decoded from --json-report) falls back to the
+	// sem-ver filter Ginkgo applied.
+	version := SpecSemVer(info.SpecVersion)
+	if version == "" && strings.TrimSpace(info.SpecVersion) == "" {
+		version = SpecSemVer(report.SuiteConfig.SemVerFilter)
+	}
+	semverFilter, _ := types.ParseSemVerFilter(report.SuiteConfig.SemVerFilter)
 
 	for _, sr := range report.SpecReports {
 		if !sr.LeafNodeType.Is(types.NodeTypeIt) {
 			continue
 		}
 		c := m.check(sr)
-		if c.Status == StatusDisabled && notRun != "" && sr.State == types.SpecStateSkipped {
-			selected := labelFilter == nil || labelFilter(append(slices.Clone(report.SuiteLabels), sr.Labels()...))
-			if selected {
-				c.Status, c.Reason = StatusError, notRun
+		if c.Status == StatusDisabled && sr.State == types.SpecStateSkipped {
+			constraints := slices.Concat(report.SuiteSemVerConstraints, sr.SemVerConstraints())
+			if applies, known := appliesTo(constraints, version); known && !applies {
+				// Not the user's doing: the rule does not hold in this
+				// spec version, whatever else filtered the spec.
+				c.Status, c.Reason = StatusNotApplicable, notApplicableReason(version, constraints)
+			} else if notRun != "" {
+				selected := labelFilter == nil || labelFilter(append(slices.Clone(report.SuiteLabels), sr.Labels()...))
+				selected = selected && (semverFilter == nil || len(constraints) == 0 || semverFilter("", constraints))
+				if selected {
+					c.Status, c.Reason = StatusError, notRun
+				}
 			}
 		}
 		res.Checks = append(res.Checks, c)

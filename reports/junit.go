@@ -11,8 +11,8 @@ import (
 
 // JUnit report shape. Test names are the checks' stable names (no labels,
 // no node types), grouped in one testsuite per profile; rule IDs, level and
-// status are testcase properties. Skip and Disabled both become <skipped>
-// (the status property tells them apart); Error becomes <error>, Fail
+// status are testcase properties. Skip, Disabled and NotApplicable all
+// become <skipped> (the status attribute and property tell them apart); Error becomes <error>, Fail
 // <failure>. Suite errors are testcases of a "suite" testsuite.
 
 // JUnitTestSuites is the root element.
@@ -112,7 +112,7 @@ func ToJUnit(r Results) JUnitTestSuites {
 				ts.Failures++
 			case string(StatusError):
 				ts.Errors++
-			case string(StatusSkip):
+			case string(StatusSkip), string(StatusNotApplicable):
 				ts.Skipped++
 			case string(StatusDisabled):
 				ts.Disabled++
@@ -159,7 +159,7 @@ func junitCase(profile string, c Check) JUnitTestCase {
 		tc.Properties = append(tc.Properties, JUnitProperty{"location", c.Location})
 	}
 	switch c.Status {
-	case StatusSkip, StatusDisabled:
+	case StatusSkip, StatusDisabled, StatusNotApplicable:
 		tc.Skipped = &JUnitMessage{Message: strings.TrimSpace(string(c.Status) + ": " + c.Reason)}
 	case StatusFail, StatusError:
 		m := &JUnitMessage{Type: string(c.Status)}
@@ -259,7 +259,7 @@ func (tc JUnitTestCase) CaseStatus() Status {
 }
 
 // ElementStatus is the outcome the testcase's child elements alone say
-// (what a generic JUnit reader sees); Disabled reads as Skip.
+// (what a generic JUnit reader sees); Disabled and NotApplicable read as Skip.
 func (tc JUnitTestCase) ElementStatus() Status {
 	switch {
 	case tc.Error != nil:

@@ -25,18 +25,18 @@ func WriteMarkdown(w io.Writer, r Results) error {
 	}
 	fmt.Fprintf(&b, "), spec %s, run `%s`, %s.\n\n", mdText(orDash(r.SpecVersion)), r.RunID, r.StartTime.UTC().Format("2006-01-02 15:04 MST"))
 
-	b.WriteString("| Profile | Verdict | MUST passed | Pass | Fail | Error | Skip | Disabled |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| Profile | Verdict | MUST passed | Pass | Fail | Error | Skip | Disabled | Not applicable |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
 	for _, v := range r.Verdicts {
 		word := "not certified"
 		if v.Certified {
 			word = "**certified**"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %d/%d | %d | %d | %d | %d | %d |\n", v.Profile, word, v.MustPassed, v.Must,
-			v.Counts.Pass, v.Counts.Fail, v.Counts.Error, v.Counts.Skip, v.Counts.Disabled)
+		fmt.Fprintf(&b, "| %s | %s | %d/%d | %d | %d | %d | %d | %d | %d |\n", v.Profile, word, v.MustPassed, v.Must,
+			v.Counts.Pass, v.Counts.Fail, v.Counts.Error, v.Counts.Skip, v.Counts.Disabled, v.Counts.NotApplicable)
 	}
 	if len(r.Verdicts) == 0 {
-		b.WriteString("| (none) | not certified | 0/0 | 0 | 0 | 0 | 0 | 0 |\n")
+		b.WriteString("| (none) | not certified | 0/0 | 0 | 0 | 0 | 0 | 0 | 0 |\n")
 	}
 	b.WriteString("\n")
 
@@ -82,7 +82,10 @@ func WriteMarkdown(w io.Writer, r Results) error {
 		}
 		b.WriteString("\n</details>\n\n")
 	}
-	b.WriteString("A profile is certified only when every MUST check in it passed; a skip never counts as a pass. Full evidence: report.html and results.json.\n")
+	if r.Totals.NotApplicable > 0 {
+		fmt.Fprintf(&b, "Not applicable to spec %s: %s (their rules do not hold in that version). They were not run, and neither pass nor block.\n\n", mdText(orDash(r.SpecVersion)), plural(r.Totals.NotApplicable, "check"))
+	}
+	b.WriteString("A profile is certified only when every MUST check in it that applies to the spec version passed; a skip never counts as a pass. Full evidence: report.html and results.json.\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -1,7 +1,10 @@
 package reports
 
 import (
+	"bytes"
 	"encoding/json"
+	"encoding/xml"
+	"html"
 	"regexp"
 	"slices"
 	"sort"
@@ -50,16 +53,31 @@ func (r *Redactor) Add(secrets ...string) {
 			continue
 		}
 		r.secrets = append(r.secrets, s)
-		// The JSON-escaped form is how the value appears inside recorded
-		// requests ("pa\"ss" for pa"ss).
-		if b, err := json.Marshal(s); err == nil {
-			if esc := string(b[1 : len(b)-1]); esc != s && !slices.Contains(r.secrets, esc) {
+		// The escaped forms are how the value appears inside recorded
+		// requests ("pa\"ss" for pa"ss) and in XML or HTML files a
+		// redacted text is not rendered from (Ginkgo's own reports).
+		for _, esc := range escapedForms(s) {
+			if esc != s && !slices.Contains(r.secrets, esc) {
 				r.secrets = append(r.secrets, esc)
 			}
 		}
 	}
 	// Longest first, so a secret that contains another is removed whole.
 	sort.SliceStable(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
+}
+
+// escapedForms returns s as it reads inside a JSON string, and in XML and
+// HTML text and attributes.
+func escapedForms(s string) []string {
+	var out []string
+	if b, err := json.Marshal(s); err == nil {
+		out = append(out, string(b[1:len(b)-1]))
+	}
+	var x bytes.Buffer
+	if xml.EscapeText(&x, []byte(s)) == nil {
+		out = append(out, x.String())
+	}
+	return append(out, html.EscapeString(s))
 }
 
 // secretPatterns match a secret-looking key followed by its value; the value
@@ -111,7 +129,10 @@ func (r *Redactor) JSON(raw json.RawMessage) json.RawMessage {
 		return raw
 	}
 	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
+	// Numbers stay json.Number, so large integers (seeds, sizes) survive.
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil || dec.More() {
 		// Not JSON after all: redact as text and wrap it as a JSON string,
 		// so the results file stays valid.
 		b, _ := json.Marshal(r.String(string(raw)))

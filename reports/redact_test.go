@@ -15,6 +15,8 @@ func TestRedactorString(t *testing.T) {
 	}{
 		{"login with hunter2-value now", "login with [REDACTED] now"},
 		{`{"v":"pa\"ss-word"}`, `{"v":"[REDACTED]"}`},
+		{`<failure message="pa&#34;ss-word">`, `<failure message="[REDACTED]">`}, // XML, as Ginkgo's JUnit report escapes it
+		{`<pre>pa&#34;ss-word</pre>`, `<pre>[REDACTED]</pre>`},                   // HTML
 		{"password=opensesame&user=x", "password=[REDACTED]&user=x"},
 		{"DB_PASSWORD=opensesame", "DB_PASSWORD=[REDACTED]"},
 		{`"api_key": "k-123"`, `"api_key": "[REDACTED]"`},
@@ -53,6 +55,14 @@ func TestRedactorJSON(t *testing.T) {
 	}
 	if got := r.JSON(json.RawMessage(`not json opaque-cred-value`)); !json.Valid(got) || strings.Contains(string(got), "opaque") {
 		t.Errorf("non-JSON evidence: %s", got)
+	}
+}
+
+// Large numbers in redacted JSON keep every digit.
+func TestRedactorJSONKeepsNumbers(t *testing.T) {
+	got := string(NewRedactor().JSON(json.RawMessage(`{"RandomSeed":1796418530123456789,"Size":12.5}`)))
+	if !strings.Contains(got, "1796418530123456789") || !strings.Contains(got, "12.5") {
+		t.Errorf("numbers changed: %s", got)
 	}
 }
 

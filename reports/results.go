@@ -16,7 +16,9 @@ import (
 // SchemaVersion is the version of the results.json format (results.schema.json).
 // A change that removes or renames a field, or changes a field's meaning,
 // bumps the major version; adding an optional field bumps the minor version.
-const SchemaVersion = "1.0.0"
+//
+// 1.1.0 added the NotApplicable status and the notApplicable count.
+const SchemaVersion = "1.1.0"
 
 // Status is the outcome of one check.
 type Status string
@@ -28,10 +30,15 @@ const (
 	StatusSkip     Status = "Skip"     // the tool does not declare the capability; Reason says why
 	StatusDisabled Status = "Disabled" // the user turned the check off (filtered out)
 	StatusError    Status = "Error"    // the harness itself broke; says nothing about the tool
+	// StatusNotApplicable: the check's rule does not hold in the spec
+	// version the run checked against (its sem-ver constraint excludes it),
+	// so it was not run. It is not a pass, but it does not block the
+	// certification of that spec version either.
+	StatusNotApplicable Status = "NotApplicable"
 )
 
 // Statuses lists every status in report order (worst first).
-var Statuses = []Status{StatusFail, StatusError, StatusSkip, StatusDisabled, StatusPass}
+var Statuses = []Status{StatusFail, StatusError, StatusSkip, StatusDisabled, StatusNotApplicable, StatusPass}
 
 // Valid reports whether s is one of Statuses.
 func (s Status) Valid() bool { return slices.Contains(Statuses, s) }
@@ -148,6 +155,9 @@ type Counts struct {
 	Skip     int `json:"skip"`
 	Disabled int `json:"disabled"`
 	Error    int `json:"error"`
+	// NotApplicable counts checks whose rule does not hold in the run's
+	// spec version (schema 1.1.0; absent from older results, read as 0).
+	NotApplicable int `json:"notApplicable"`
 }
 
 // Add counts one check of status s.
@@ -164,6 +174,8 @@ func (c *Counts) Add(s Status) {
 		c.Disabled++
 	case StatusError:
 		c.Error++
+	case StatusNotApplicable:
+		c.NotApplicable++
 	}
 }
 
@@ -180,6 +192,8 @@ func (c Counts) Of(s Status) int {
 		return c.Disabled
 	case StatusError:
 		return c.Error
+	case StatusNotApplicable:
+		return c.NotApplicable
 	}
 	return 0
 }
@@ -188,7 +202,7 @@ func (c Counts) Of(s Status) int {
 type Verdict struct {
 	Profile    string   `json:"profile"`
 	Certified  bool     `json:"certified"`
-	Must       int      `json:"must"`       // MUST-level checks in the profile
+	Must       int      `json:"must"`       // MUST-level checks in the profile that apply to the spec version
 	MustPassed int      `json:"mustPassed"` // of those, how many passed
 	Counts     Counts   `json:"counts"`     // every check of the profile
 	Reasons    []string `json:"reasons,omitempty"`
@@ -229,18 +243,25 @@ func (r Results) Failing() []Check {
 }
 
 // Judge computes the verdict of one profile from the checks: certified only
-// when the profile has MUST checks, every one of them passed, and the run
-// had no suite error. Skip, Disabled and Error all block, so a skip never
-// reads as a pass.
+// when the profile has MUST checks that apply to the spec version, every one
+// of them passed, and the run had no suite error. Skip, Disabled and Error
+// all block, so a skip never reads as a pass. NotApplicable checks (the rule
+// does not hold in the spec version checked) neither pass nor block: they
+// are left out of Must and counted apart.
 func Judge(profile string, checks []Check, suiteErrors []SuiteError) Verdict {
 	v := Verdict{Profile: profile}
 	var failed, skipped, disabled, errored []string
+	notApplicable := 0
 	for _, c := range checks {
 		if c.Profile != profile {
 			continue
 		}
 		v.Counts.Add(c.Status)
 		if !c.Mandatory() {
+			continue
+		}
+		if c.Status == StatusNotApplicable {
+			notApplicable++
 			continue
 		}
 		v.Must++
@@ -267,7 +288,11 @@ func Judge(profile string, checks []Check, suiteErrors []SuiteError) Verdict {
 	add(skipped, "skipped")
 	add(disabled, "disabled")
 	if v.Must == 0 {
-		v.Reasons = append(v.Reasons, "no MUST check of this profile is in the run")
+		if notApplicable > 0 {
+			v.Reasons = append(v.Reasons, fmt.Sprintf("no MUST check of this profile applies to the spec version (%s)", plural(notApplicable, "MUST check")+" not applicable"))
+		} else {
+			v.Reasons = append(v.Reasons, "no MUST check of this profile is in the run")
+		}
 	}
 	for _, e := range suiteErrors {
 		v.Reasons = append(v.Reasons, fmt.Sprintf("suite error in %s: %s", e.Node, headline(e.Message)))
@@ -277,8 +302,8 @@ func Judge(profile string, checks []Check, suiteErrors []SuiteError) Verdict {
 }
 
 // Finish fills in what is derived from the checks: check order, verdicts
-// for the selected profiles (or every profile with a check that was not
-// disabled, when none was selected) and totals.
+// for the selected profiles (or every profile with a check that ran or was
+// skipped, when none was selected) and totals.
 func (r *Results) Finish() {
 	r.Checks = slices.Clone(r.Checks) // sorted below; never reorder a caller's slice
 	sortChecks(r.Checks)
@@ -286,7 +311,7 @@ func (r *Results) Finish() {
 	if len(profiles) == 0 {
 		seen := map[string]bool{}
 		for _, c := range r.Checks {
-			if c.Status != StatusDisabled && c.Profile != "" && !seen[c.Profile] {
+			if c.Status != StatusDisabled && c.Status != StatusNotApplicable && c.Profile != "" && !seen[c.Profile] {
 				seen[c.Profile] = true
 				profiles = append(profiles, c.Profile)
 			}

@@ -41,6 +41,7 @@ func TestFromGinkgoMapsEveryState(t *testing.T) {
 		{"runtime upgrade passes CNAB_REVISION", "runtime", "MUST", []string{"R-103-07"}, StatusSkip, "earlier spec in an ordered container failed", ""},
 		{"runtime invoke exports", "runtime", "MUST", []string{"R-103-15"}, StatusError, "panicked", "index out of range"},
 		{"archive exports a thick bundle", "archive", "MUST", []string{"F-104-04"}, StatusDisabled, "filtered out", ""},
+		{"runtime upgrade keeps CNAB_LAST_REVISION", "runtime", "MUST", []string{"R-103-08"}, StatusNotApplicable, "does not apply to spec version 1.2.0", ""},
 	}
 	if len(r.Checks) != len(tests) {
 		t.Fatalf("got %d checks, want %d", len(r.Checks), len(tests))
@@ -114,7 +115,7 @@ func TestVerdicts(t *testing.T) {
 	if r.Certified() {
 		t.Error("run with failures reads as certified")
 	}
-	if r.Totals.Total != 10 || r.Totals.Pass != 3 || r.Totals.Fail != 2 || r.Totals.Error != 2 || r.Totals.Skip != 2 || r.Totals.Disabled != 1 {
+	if r.Totals.Total != 11 || r.Totals.Pass != 3 || r.Totals.Fail != 2 || r.Totals.Error != 2 || r.Totals.Skip != 2 || r.Totals.Disabled != 1 || r.Totals.NotApplicable != 1 {
 		t.Errorf("totals %+v", r.Totals)
 	}
 	if p := passingResults(); !p.Certified() {
@@ -136,6 +137,8 @@ func TestJudge(t *testing.T) {
 		{"all pass", []Check{must("a", StatusPass), must("b", StatusPass)}, nil, true, ""},
 		{"skip blocks", []Check{must("a", StatusPass), must("b", StatusSkip)}, nil, false, "1 MUST check skipped: b"},
 		{"disabled blocks", []Check{must("a", StatusPass), must("b", StatusDisabled)}, nil, false, "disabled: b"},
+		{"not applicable does not block", []Check{must("a", StatusPass), must("b", StatusNotApplicable)}, nil, true, ""},
+		{"only not applicable MUST checks", []Check{must("b", StatusNotApplicable)}, nil, false, "no MUST check of this profile applies to the spec version"},
 		{"error blocks", []Check{must("a", StatusError)}, nil, false, "errored (harness): a"},
 		{"fail blocks", []Check{must("a", StatusFail)}, nil, false, "1 MUST check failed: a"},
 		{"no MUST checks", []Check{{Name: "s", Profile: "p", Level: "SHOULD", Status: StatusPass}}, nil, false, "no MUST check"},

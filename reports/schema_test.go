@@ -3,6 +3,7 @@ package reports
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -131,6 +132,16 @@ func TestSchemaRejects(t *testing.T) {
 			}
 			delete(c, "reason")
 		}, "reason"},
+		{"not applicable without reason", func(m map[string]any) {
+			for _, c := range m["checks"].([]any) {
+				if c := c.(map[string]any); c["status"] == "NotApplicable" {
+					delete(c, "reason")
+					return
+				}
+			}
+			panic("fixture has no NotApplicable check")
+		}, "reason"},
+		{"negative not-applicable count", func(m map[string]any) { m["totals"].(map[string]any)["notApplicable"] = -1 }, "notApplicable"},
 		{"schema version 2", func(m map[string]any) { m["schemaVersion"] = "2.0.0" }, "schemaVersion"},
 		{"unknown top-level field", func(m map[string]any) { m["certified"] = true }, "certified"},
 		{"negative duration", func(m map[string]any) { check(m, 0)["duration"] = -1 }, "duration"},
@@ -161,4 +172,33 @@ func TestSchemaRejects(t *testing.T) {
 
 func check(m map[string]any, i int) map[string]any {
 	return m["checks"].([]any)[i].(map[string]any)
+}
+
+// A results.json of schema 1.0.0 (no NotApplicable status, no notApplicable
+// count) is still valid: 1.1.0 only added optional things.
+func TestSchemaAcceptsVersion1_0(t *testing.T) {
+	r := passingResults()
+	r.Checks = slices.DeleteFunc(slices.Clone(r.Checks), func(c Check) bool { return c.Status == StatusNotApplicable })
+	r.Finish()
+	data, err := Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["schemaVersion"] = "1.0.0"
+	delete(m["totals"].(map[string]any), "notApplicable")
+	for _, v := range m["verdicts"].([]any) {
+		delete(v.(map[string]any)["counts"].(map[string]any), "notApplicable")
+	}
+	old, _ := json.Marshal(m)
+	got, err := Parse(old)
+	if err != nil {
+		t.Fatalf("a 1.0.0 document is rejected: %v", err)
+	}
+	if !got.Certified() || got.Totals.NotApplicable != 0 {
+		t.Errorf("1.0.0 document read back as certified=%v, totals %+v", got.Certified(), got.Totals)
+	}
 }

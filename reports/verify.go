@@ -95,7 +95,7 @@ var Requirements = []Requirement{
 	{"R8", "results.json is about the product: tool name and version (and spec version, when given) match PRODUCT.yaml"},
 	{"R9", "every claimed profile was selected in the run and has a verdict"},
 	{"R10", "every MUST check of the claimed profiles in the suite's check list is in results.json"},
-	{"R11", "every MUST check of the claimed profiles passed, with no skip, disabled check or error, and the run had no suite error"},
+	{"R11", "every MUST check of the claimed profiles passed, with no skip, disabled check or error, and the run had no suite error; a check may be NotApplicable only when the catalogue says its rule does not hold in the run's spec version"},
 	{"R12", "the verdicts recorded in results.json agree with its checks, and each claimed profile is certified"},
 	{"R13", "junit.xml agrees with results.json: same run, same checks, same outcomes"},
 	{"R14", "report.html is the self-contained report of the same run"},
@@ -382,8 +382,16 @@ func (v *verifier) checkProductMatches(r Results) {
 		}
 	}
 
-	// R11: every MUST check of the claimed profiles passed.
+	// R11: every MUST check of the claimed profiles passed, except those
+	// whose rule does not hold in the spec version of the run; that claim is
+	// checked against the catalogue, so an edited status does not pass.
 	for _, c := range r.Checks {
+		if c.Status == StatusNotApplicable && slices.Contains(p.Profiles, c.Profile) && c.Mandatory() {
+			if CatalogueApplies(c.Rules, r.SpecVersion) {
+				v.fail("R11", "check %q (%s) is NotApplicable, but its rule holds in spec version %s", c.Name, strings.Join(c.Rules, ", "), orDash(r.SpecVersion))
+			}
+			continue
+		}
 		if slices.Contains(p.Profiles, c.Profile) && c.Mandatory() && c.Status != StatusPass {
 			msg := c.Reason
 			if c.Failure != nil && c.Failure.Message != "" {
@@ -465,7 +473,7 @@ func (v *verifier) checkJUnit(r Results) {
 		}
 		delete(cases, c.Name)
 		want := c.Status
-		if want == StatusDisabled {
+		if want == StatusDisabled || want == StatusNotApplicable {
 			want = StatusSkip
 		}
 		if got := tc.ElementStatus(); got != want {

@@ -219,6 +219,17 @@ func TestVerifyRejectsTamperedSubmissions(t *testing.T) {
 			}
 			rewriteResults(t, dir, remarshal(t, r))
 		}, []string{"R11", "R12"}, "Skip check"},
+		{"applicable MUST check marked NotApplicable", func(t *testing.T, dir string) {
+			r := passing
+			r.Checks = slices.Clone(r.Checks)
+			i := slices.IndexFunc(r.Checks, func(c Check) bool { return strings.Contains(c.Name, "reports the digest") })
+			r.Checks[i].Status, r.Checks[i].Reason = StatusNotApplicable, "does not apply to spec version 1.2.0"
+			r.Finish()
+			if err := WriteAll(dir, r); err != nil {
+				t.Fatal(err)
+			}
+			rewriteResults(t, dir, remarshal(t, r))
+		}, []string{"R11"}, "its rule holds in spec version"},
 		{"verdict edited to certified", func(t *testing.T, dir string) {
 			r := passing
 			r.Checks = slices.Clone(r.Checks)

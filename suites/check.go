@@ -7,6 +7,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 
+	"github.com/cnab-conformance/cnab-conformance/reports"
 	"github.com/cnab-conformance/cnab-conformance/validator/catalog"
 )
 
@@ -71,24 +72,9 @@ func checkDecorators(profile string, ruleIDs []string) []any {
 // semverConstraint turns a catalogue Versions field ("1.0+", "1.0-1.1",
 // "all") into a Ginkgo sem-ver constraint; forms it does not know (other
 // specifications' versions, dated drafts) give none, so the check always runs.
-func semverConstraint(versions string) string {
-	v := strings.TrimSpace(versions)
-	if lo, ok := strings.CutSuffix(v, "+"); ok && isMajorMinor(lo) {
-		return ">= " + lo + ".0"
-	}
-	if lo, hi, ok := strings.Cut(v, "-"); ok && isMajorMinor(lo) && isMajorMinor(hi) {
-		var major, minor int
-		fmt.Sscanf(hi, "%d.%d", &major, &minor)
-		return fmt.Sprintf(">= %s.0, < %d.%d.0", lo, major, minor+1)
-	}
-	return ""
-}
-
-func isMajorMinor(s string) bool {
-	var major, minor int
-	n, err := fmt.Sscanf(s, "%d.%d", &major, &minor)
-	return err == nil && n == 2 && fmt.Sprintf("%d.%d", major, minor) == s
-}
+// The reports use the same conversion to tell a check that does not apply to
+// the spec version (NotApplicable) from one the user filtered out.
+func semverConstraint(versions string) string { return reports.VersionConstraint(versions) }
 
 // LevelLabel is the label of a rule level ("level:MUST-NOT").
 func LevelLabel(l catalog.Level) string {

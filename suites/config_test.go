@@ -77,6 +77,10 @@ func TestJudge(t *testing.T) {
 		{"suite error", []reports.Check{must(reports.StatusPass)}, []reports.SuiteError{{Node: "AfterSuite", Message: "leak"}}, false, "suite error in AfterSuite", nil},
 		{"selected profile without checks", []reports.Check{must(reports.StatusPass)}, nil, false, "profile archive was selected", []string{"registry", "archive"}},
 		{"selected profiles all ran", []reports.Check{must(reports.StatusPass)}, nil, true, "", []string{"registry"}},
+		{"MUST not applicable to the spec version", []reports.Check{must(reports.StatusPass), must(reports.StatusNotApplicable)}, nil, true, "", []string{"registry"}},
+		{"every MUST not applicable", []reports.Check{must(reports.StatusNotApplicable), should(reports.StatusPass)}, nil, false, "no MUST check that applies", []string{"registry"}},
+		{"nothing applicable ran", []reports.Check{must(reports.StatusNotApplicable)}, nil, false, "no check ran", []string{"registry"}},
+		{"user kept only SHOULD checks", []reports.Check{must(reports.StatusDisabled), should(reports.StatusPass)}, nil, true, "", []string{"registry"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			pass, reasons := judge(reports.Results{Checks: tc.checks, SuiteErrors: tc.errs, Profiles: tc.profiles})
@@ -87,5 +91,40 @@ func TestJudge(t *testing.T) {
 				t.Errorf("reasons %q do not mention %q", reasons, tc.reason)
 			}
 		})
+	}
+}
+
+// Without user filters, the runner's exit status is the reports' verdict:
+// the bug this guards against is a --spec 1.0.0 run that exited 0 while its
+// report said "not certified".
+func TestJudgeAgreesWithVerdict(t *testing.T) {
+	mk := func(rule, level string, status reports.Status) reports.Check {
+		return reports.Check{Name: rule + " " + level + " " + string(status), Rules: []string{rule}, Level: level, Profile: "registry", Status: status,
+			Reason: "why"}
+	}
+	statuses := []reports.Status{reports.StatusPass, reports.StatusFail, reports.StatusSkip, reports.StatusError, reports.StatusNotApplicable}
+	n := 0
+	// Every combination of one MUST and one SHOULD check's status, with and
+	// without a suite error.
+	for _, a := range statuses {
+		for _, b := range statuses {
+			for _, suiteErr := range []bool{false, true} {
+				res := reports.Results{Profiles: []string{"registry"}, SpecVersion: "1.0.0",
+					Checks: []reports.Check{mk("G-201-06", "MUST", a), mk("G-201-02", "SHOULD", b)}}
+				if suiteErr {
+					res.SuiteErrors = []reports.SuiteError{{Node: "AfterSuite", Message: "leak"}}
+				}
+				res.Finish()
+				pass, reasons := judge(res)
+				if pass != res.Certified() {
+					t.Errorf("MUST %s, SHOULD %s, suite error %v: exit passes=%v (%q) but certified=%v (%+v)",
+						a, b, suiteErr, pass, reasons, res.Certified(), res.Verdicts)
+				}
+				n++
+			}
+		}
+	}
+	if n != 50 {
+		t.Fatalf("%d combinations", n)
 	}
 }

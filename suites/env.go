@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -84,6 +85,7 @@ type Env struct {
 	cleanups []cleanup       // LIFO, suite scope
 	tempDirs []string        // every per-spec dir, for the leak check
 	names    map[string]bool // every name UniqueName gave out
+	secrets  []string        // values the reports must not show (Secret)
 	closed   bool
 
 	// Leaked lists the containers the tool left behind (created through the
@@ -372,6 +374,9 @@ func (e *Env) Run(op tool.Operation, req tool.Request) tool.Result {
 		req.Timeout = e.Config.Timeout // a profile applies its own per-operation timeouts
 	}
 	req.Env = append(e.toolEnv(), req.Env...)
+	if req.Credentials != "" {
+		e.secretsFromFile(req.Credentials)
+	}
 	out := e.progress()
 	if cl, ok := e.Tool.(commandLiner); ok {
 		if line, err := cl.CommandLine(op, req); err == nil {
@@ -523,6 +528,61 @@ func (e *Env) Defer(what string, fn func(ctx context.Context) error) {
 // calls add several entries; the reports merge every EvidenceEntry of a spec.
 func (e *Env) Evidence(ev reports.Evidence) {
 	AddReportEntry(reports.EvidenceEntry, ev, ReportEntryVisibilityNever)
+}
+
+// Secret registers values the reports must never show: call it with every
+// credential value and writeOnly parameter value a spec hands to the tool,
+// before running it: e.Secret(password, token).
+//
+// Each value is replaced by [REDACTED] wherever it turns up in results.json,
+// junit.xml, report.html, summary.md and Ginkgo's own reports (tool output,
+// failure messages, recorded create requests, probe observations), also
+// where nothing labels it as a secret. Checks still see the raw values: only
+// what is written is redacted. Values shorter than reports.MinSecretLength
+// are too short to remove safely and are ignored. Credentials files passed
+// through Run are registered automatically.
+func (e *Env) Secret(values ...string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, v := range values {
+		if v != "" && !slices.Contains(e.secrets, v) {
+			e.secrets = append(e.secrets, v)
+		}
+	}
+}
+
+// Secrets returns the values registered with Secret, for the redactor.
+func (e *Env) Secrets() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Clone(e.secrets)
+}
+
+// secretsFromFile registers the string values of a credentials file (a JSON
+// object, name -> value): whatever the tool is handed as a credential is a
+// secret, whichever spec wrote the file. An unreadable file is the tool's
+// problem to report, not ours.
+func (e *Env) secretsFromFile(path string) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return
+	}
+	var m map[string]any
+	if json.Unmarshal(data, &m) != nil {
+		return
+	}
+	for _, v := range m {
+		switch t := v.(type) {
+		case string:
+			e.Secret(t)
+		case nil, bool, float64:
+			// not secret material on its own
+		default:
+			if b, err := json.Marshal(t); err == nil {
+				e.Secret(string(b))
+			}
+		}
+	}
 }
 
 // Note records a deviation the suite tolerated or a fallback it took, both

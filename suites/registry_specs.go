@@ -1,6 +1,7 @@
 package suites
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -133,6 +134,12 @@ func registrySpecs(cfg *Config) {
 			Check(ProfileRegistry, []string{"B-101-13", "B-101-12", "B-101-14"}, "image descriptors equal the bundle's contentDigest, size and mediaType", func() {
 				r.requirePushed()
 				fail(oci.CheckImageDigests(r.pushed, r.parsed), "image digests")
+				// Consumers read the bundle.json stored in the registry: a tool
+				// that rewrote contentDigest (to the image ID, as tools did
+				// before spec PR #384) is judged on what it stored.
+				if stored, err := oci.ParseBundle(r.pushed.ConfigBlob); err == nil && !bytes.Equal(r.pushed.ConfigBlob, r.bundle) {
+					fail(oci.CheckImageDigests(r.pushed, stored), "image digests of the stored bundle.json")
+				}
 			})
 
 			Check(ProfileRegistry, []string{"RG-01"}, "everything the index references is in the repository before the index is tagged, and the index is the last write", func() {

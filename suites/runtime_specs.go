@@ -294,8 +294,11 @@ func newProbeRun(e *Env) *rtProbeRun {
 	GinkgoHelper()
 	e.RequireDocker()
 	file, data, name := rtBundle(e, "probe", nil)
-	return &rtProbeRun{e: e, file: file, bundle: data, bundleName: name, installation: e.InstallationName(),
+	r := &rtProbeRun{e: e, file: file, bundle: data, bundleName: name, installation: e.InstallationName(),
 		password: rtRandom("pw-"), token: rtRandom("tok-"), region: "eu-west-1", late: "late-value", ops: map[string]*rtOp{}}
+	// The writeOnly password and the credential never reach a report.
+	e.Secret(r.password, r.token)
+	return r
 }
 
 func (r *rtProbeRun) base(extra map[string]any) map[string]any {
@@ -767,7 +770,9 @@ func runtimeSpecs(cfg *Config) {
 // need the install to work: the required one, a writeOnly value, and the
 // install output the fixture declares without a default.
 func rtMinimalParams(extra map[string]any) map[string]any {
-	m := map[string]any{"region": "eu-west-1", "password": rtRandom("pw-"), "probe_outputs": `{"message":"hi"}`}
+	password := rtRandom("pw-")
+	env.Secret(password) // writeOnly: never in a report
+	m := map[string]any{"region": "eu-west-1", "password": password, "probe_outputs": `{"message":"hi"}`}
 	for k, v := range extra {
 		m[k] = v
 	}

@@ -1,7 +1,10 @@
 package suites
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -197,14 +200,18 @@ func moduleVersion(path string) string {
 type Outcome struct {
 	Report  types.Report
 	Results reports.Results
-	// Passed is true when every selected MUST check passed and nothing broke
-	// in the harness: the runner's exit status. SHOULD-level failures are
-	// reported but do not fail the run.
+	// Passed is true when every selected MUST check that applies to the spec
+	// version passed and nothing broke in the harness: the runner's exit
+	// status (see judge). Without user filters it equals
+	// Results.Certified(). SHOULD-level failures are reported but do not
+	// fail the run.
 	Passed bool
 	// Reasons says why Passed is false.
 	Reasons []string
 	// DryRun: the specs were listed, not run; no results were written.
 	DryRun bool
+
+	redactor *reports.Redactor // the run's secrets, for files written after the results
 }
 
 // Test runs the suite from go test: a tool author's TestConformance(t)
@@ -234,51 +241,110 @@ func Run(t GinkgoTestingT, cfg *Config, sc types.SuiteConfig, rc types.ReporterC
 	var out Outcome
 	Register(cfg)
 	ReportAfterSuite("cnab-conformance results", func(r Report) {
-		out.Report = r
-		if r.SuiteConfig.DryRun {
-			// Nothing was checked: never write results that read as passes.
-			out.DryRun, out.Passed = true, true
-			return
-		}
-		runInfoMu.Lock()
-		info := runInfo
-		runInfoMu.Unlock()
-		if info.SpecVersion == "" { // the harness never came up: say what we know
-			info = baseRunInfo(cfg)
-		}
-		if wd, err := os.Getwd(); err == nil {
-			if root, ok := findModuleRoot(wd); ok {
-				info.SourceRoot = root
-			}
-		}
-		out.Results = reports.FromGinkgo(r, info)
-		out.Passed, out.Reasons = judge(out.Results)
-		if cfg.ReportDir == "none" {
-			return
-		}
-		if err := writeReports(cfg.ReportDir, r, out.Results); err != nil {
-			// Not a check failure: say it loudly, keep the verdict.
-			fmt.Fprintf(os.Stderr, "cnab-conformance: writing reports: %v\n", err)
-		}
+		out = reportRun(cfg, r, env)
 	})
 	RunSpecs(t, "CNAB conformance", sc, rc)
+	// Ginkgo wrote the reports its own flags asked for (-ginkgo.json-report,
+	// ...) from the raw report, after ours: remove the secrets from them too.
+	if out.redactor != nil {
+		if err := redactFiles(out.redactor, rc.JSONReport, rc.GoJSONReport, rc.JUnitReport, rc.TeamcityReport); err != nil {
+			fmt.Fprintf(os.Stderr, "cnab-conformance: redacting Ginkgo's reports: %v\n", err)
+		}
+	}
 	return out
 }
 
-// writeReports writes Ginkgo's own JSON and JUnit reports next to the
-// project's formats.
-func writeReports(dir string, r types.Report, res reports.Results) error {
+// redactFiles rewrites report files in place with every secret removed;
+// empty paths are skipped. JSON files stay valid JSON.
+func redactFiles(red *reports.Redactor, paths ...string) error {
+	var errs []error
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			if !errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, err)
+			}
+			continue
+		}
+		text := red.String(string(data))
+		if json.Valid(data) {
+			var buf bytes.Buffer
+			if err := json.Indent(&buf, red.JSON(data), "", "  "); err == nil {
+				text = buf.String()
+			}
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// reportRun turns Ginkgo's report into the run's outcome and writes the
+// reports; e is the harness of the run (nil when it never came up).
+func reportRun(cfg *Config, r types.Report, e *Env) Outcome {
+	out := Outcome{Report: r}
+	if r.SuiteConfig.DryRun {
+		// Nothing was checked: never write results that read as passes.
+		out.DryRun, out.Passed = true, true
+		return out
+	}
+	runInfoMu.Lock()
+	info := runInfo
+	runInfoMu.Unlock()
+	if info.SpecVersion == "" { // the harness never came up: say what we know
+		info = baseRunInfo(cfg)
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if root, ok := findModuleRoot(wd); ok {
+			info.SourceRoot = root
+		}
+	}
+	// Every value a spec declared secret (Env.Secret) is removed from
+	// everything written; the redactor also learns the values recorded
+	// requests label as secrets, and Ginkgo's own reports get the same.
+	red := reports.NewRedactor()
+	if e != nil {
+		red.Add(e.Secrets()...)
+	}
+	info.Redactor, out.redactor = red, red
+	out.Results = reports.FromGinkgo(r, info)
+	out.Passed, out.Reasons = judge(out.Results)
+	if cfg.ReportDir == "none" {
+		return out
+	}
+	if err := writeReports(cfg.ReportDir, r, out.Results, red); err != nil {
+		// Not a check failure: say it loudly, keep the verdict.
+		fmt.Fprintf(os.Stderr, "cnab-conformance: writing reports: %v\n", err)
+	}
+	return out
+}
+
+// writeReports writes Ginkgo's own JSON and JUnit reports, redacted with
+// red like the results, next to the project's formats.
+func writeReports(dir string, r types.Report, res reports.Results, red *reports.Redactor) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	var errs []string
-	if err := reporters.GenerateJSONReport(r, filepath.Join(dir, "ginkgo-report.json")); err != nil {
+	raw, redacted, err := redactGinkgoReport(r, red)
+	if err != nil {
 		errs = append(errs, err.Error())
 	}
-	if err := reporters.GenerateJUnitReportWithConfig(r, filepath.Join(dir, "ginkgo-junit.xml"), reporters.JunitReportConfig{
-		OmitLeafNodeType: true, OmitSpecLabels: true, OmitSpecSemVerConstraints: true,
-	}); err != nil {
-		errs = append(errs, err.Error())
+	if raw != nil {
+		if err := os.WriteFile(filepath.Join(dir, "ginkgo-report.json"), raw, 0o644); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	if err == nil {
+		if err := reporters.GenerateJUnitReportWithConfig(redacted, filepath.Join(dir, "ginkgo-junit.xml"), reporters.JunitReportConfig{
+			OmitLeafNodeType: true, OmitSpecLabels: true, OmitSpecSemVerConstraints: true,
+		}); err != nil {
+			errs = append(errs, err.Error())
+		}
 	}
 	if err := reports.WriteAll(dir, res); err != nil {
 		errs = append(errs, err.Error())
@@ -289,19 +355,57 @@ func writeReports(dir string, r types.Report, res reports.Results) error {
 	return nil
 }
 
-// judge decides the run's exit status: every MUST check that was selected
-// (not filtered out) passed, something ran, and the harness did not break.
+// redactGinkgoReport returns Ginkgo's JSON report of r (the form
+// -ginkgo.json-report writes) with every secret removed, and the same
+// report decoded again for the JUnit writer. Redacting the encoded form
+// reaches every string Ginkgo keeps: failure messages, captured output,
+// report entries, progress reports.
+func redactGinkgoReport(r types.Report, red *reports.Redactor) ([]byte, types.Report, error) {
+	plain, err := json.Marshal([]types.Report{r})
+	if err != nil {
+		return nil, types.Report{}, fmt.Errorf("ginkgo report: %w", err)
+	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, red.JSON(plain), "", "  "); err != nil {
+		return nil, types.Report{}, fmt.Errorf("ginkgo report: %w", err)
+	}
+	var back []types.Report
+	if err := json.Unmarshal(buf.Bytes(), &back); err != nil || len(back) != 1 {
+		// Still write the redacted JSON; only the JUnit form is lost.
+		return buf.Bytes(), types.Report{}, fmt.Errorf("ginkgo junit report not written: redacted report does not decode: %v", err)
+	}
+	return buf.Bytes(), back[0], nil
+}
+
+// judge decides the run's exit status from the checks the reports judge:
+// every MUST check that applies to the spec version and was not filtered out
+// by the user passed, something ran, every selected profile ran a check and
+// has a MUST check that applies to the spec version, and the harness did not
+// break. Without user filters (no Disabled check) this is exactly "every
+// judged profile is certified", so the exit status and the reports' verdict
+// agree. A check the user filtered out (-ginkgo.label-filter, focus, ...)
+// does not fail the run, which judges what was selected, but it blocks the
+// verdict: such a run is never certified, and the summary says so.
+// NotApplicable checks (rule not in the spec version) neither run nor block.
 func judge(res reports.Results) (bool, []string) {
 	var reasons []string
 	ran := 0
-	ranIn := map[string]int{}
+	ranIn, mustIn, filteredIn := map[string]int{}, map[string]int{}, map[string]int{}
 	for _, c := range res.Checks {
-		if c.Status == reports.StatusDisabled {
+		switch c.Status {
+		case reports.StatusDisabled:
+			filteredIn[c.Profile]++
+			continue
+		case reports.StatusNotApplicable:
 			continue
 		}
 		ran++
 		ranIn[c.Profile]++
-		if !c.Mandatory() || c.Status == reports.StatusPass {
+		if !c.Mandatory() {
+			continue
+		}
+		mustIn[c.Profile]++
+		if c.Status == reports.StatusPass {
 			continue
 		}
 		why := string(c.Status)
@@ -313,12 +417,21 @@ func judge(res reports.Results) (bool, []string) {
 	for _, e := range res.SuiteErrors {
 		reasons = append(reasons, fmt.Sprintf("suite error in %s: %s", e.Node, firstLine(e.Message)))
 	}
+	profiles := res.Profiles
+	if len(profiles) == 0 {
+		for _, v := range res.Verdicts {
+			profiles = append(profiles, v.Profile)
+		}
+	}
 	if ran == 0 {
-		reasons = append(reasons, "no check ran (check the profile selection and filters)")
+		reasons = append(reasons, "no check ran (check the profile selection, the filters and the spec version)")
 	} else {
-		for _, p := range res.Profiles {
-			if ranIn[p] == 0 {
+		for _, p := range profiles {
+			switch {
+			case ranIn[p] == 0:
 				reasons = append(reasons, fmt.Sprintf("profile %s was selected but none of its checks ran", p))
+			case mustIn[p] == 0 && filteredIn[p] == 0:
+				reasons = append(reasons, fmt.Sprintf("profile %s has no MUST check that applies to spec version %q", p, res.SpecVersion))
 			}
 		}
 	}
@@ -334,18 +447,10 @@ func firstLine(s string) string {
 }
 
 // semverFilterFor turns the spec version into Ginkgo's sem-ver filter:
-// specs constrained to other spec versions are filtered out. "main" is the
-// newest released version plus the unreleased changes: no filter.
-func semverFilterFor(v string) string {
-	v = strings.TrimPrefix(strings.TrimSpace(v), "v")
-	if v == "" || v == "main" {
-		return ""
-	}
-	if strings.Count(v, ".") == 1 {
-		v += ".0"
-	}
-	return v
-}
+// specs constrained to other spec versions are filtered out, and the reports
+// mark them NotApplicable. "main" is the newest released version plus the
+// unreleased changes: no filter.
+func semverFilterFor(v string) string { return reports.SpecSemVer(v) }
 
 // findModuleRoot walks up from dir to the directory holding go.mod.
 func findModuleRoot(dir string) (string, bool) {

@@ -27,7 +27,7 @@ func TestReportCommand(t *testing.T) {
 		{"html", []string{"report", goldenResults, "--format", "html"}, 0, "<!DOCTYPE html>"},
 		{"flags first", []string{"report", "--format", "junit", goldenResults}, 0, "<testsuites"},
 		{"markdown", []string{"report", goldenResults, "--format", "markdown"}, 0, "## CNAB conformance: cnab-ref 0.1.0: NOT CERTIFIED"},
-		{"json", []string{"report", goldenResults, "--format", "json"}, 0, `"schemaVersion": "1.0.0"`},
+		{"json", []string{"report", goldenResults, "--format", "json"}, 0, `"schemaVersion": "` + reports.SchemaVersion + `"`},
 		{"badge of a profile", []string{"report", goldenResults, "--format", "badge", "--profile", "smoke"}, 0, ">certified</text>"},
 		{"product template", []string{"report", goldenResults, "--format", "product"}, 0, "results_sha256:"},
 		{"badge needs a profile", []string{"report", goldenResults, "--format", "badge"}, 2, "pick one with --profile"},

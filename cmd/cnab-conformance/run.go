@@ -19,7 +19,7 @@ import (
 func init() {
 	commands.Add(cli.Command{
 		Name:    "run",
-		Summary: "run the conformance suites against a tool (exit 0 only when every selected MUST check passed)",
+		Summary: "run the conformance suites against a tool (exit 0 only when every selected MUST check that applies to the spec version passed)",
 		Run:     runSuites,
 	})
 }
@@ -31,7 +31,12 @@ fixtures/adapters/reference.yaml) through the selected profiles against two
 local registries and the Docker engine, prints each check and the tool
 commands it runs, writes results.json, junit.xml, report.html, summary.md,
 badges and Ginkgo's own JSON and JUnit reports into the report dir, and exits
-0 only when every selected MUST check passed (1 otherwise, 2 on usage errors).
+0 only when every selected MUST check that applies to the spec version passed
+(1 otherwise, 2 on usage errors). Without Ginkgo filters, exit 0 means every
+selected profile is certified. Checks whose rules do not hold in --spec are
+NotApplicable: not run, and they do not block. Checks filtered out with
+-ginkgo.label-filter, -ginkgo.focus and the like are Disabled: the exit status
+judges what was selected, but such a run is never certified.
 
 Ginkgo's flags pass through with their -ginkgo. prefix, for example
   -ginkgo.label-filter='G-201-06 || registry'   -ginkgo.focus=promote
@@ -186,8 +191,8 @@ func runSplitList(s string) []string {
 func printSummary(w io.Writer, cfg suites.Config, out suites.Outcome, took time.Duration) {
 	r := out.Results
 	fmt.Fprintf(w, "\n=== CNAB conformance: %s %s, spec %s ===\n", r.Tool.Name, r.Tool.Version, cfg.SpecVersion)
-	fmt.Fprintf(w, "checks: %d pass, %d fail, %d skip, %d disabled, %d error\n",
-		r.Totals.Pass, r.Totals.Fail, r.Totals.Skip, r.Totals.Disabled, r.Totals.Error)
+	fmt.Fprintf(w, "checks: %d pass, %d fail, %d skip, %d disabled, %d error, %d not applicable to spec %s\n",
+		r.Totals.Pass, r.Totals.Fail, r.Totals.Skip, r.Totals.Disabled, r.Totals.Error, r.Totals.NotApplicable, cfg.SpecVersion)
 	for _, v := range r.Verdicts {
 		state := "not certified"
 		if v.Certified {
@@ -221,7 +226,13 @@ func printSummary(w io.Writer, cfg suites.Config, out suites.Outcome, took time.
 		fmt.Fprintf(w, "reports: %s\n", cfg.ReportDir)
 	}
 	if out.Passed {
-		fmt.Fprintf(w, "PASS: every selected MUST check passed (%s)\n", took.Round(100*time.Millisecond))
+		if !r.Certified() {
+			// Only the user's own filters get here (see suites.judge).
+			fmt.Fprintf(w, "PASS, PARTIAL RUN: every selected MUST check passed, but %d check(s) were filtered out (Disabled), so this run is not a certification: see the verdicts above (%s)\n",
+				r.Totals.Disabled, took.Round(100*time.Millisecond))
+			return
+		}
+		fmt.Fprintf(w, "PASS: every selected MUST check passed; certified for spec %s (%s)\n", cfg.SpecVersion, took.Round(100*time.Millisecond))
 		return
 	}
 	fmt.Fprintf(w, "FAIL (%s):\n", took.Round(100*time.Millisecond))
