@@ -15,8 +15,8 @@ all: build
 
 build:
 	@mkdir -p $(BIN)
-	$(GO) build -o $(BIN)/ ./cmd/cnab-validate ./cmd/cnab-conformance
-	$(GO) build -o $(BIN)/cnab-ref ./fixtures/tools/reference
+	$(GO) build -trimpath -o $(BIN)/ ./cmd/cnab-validate ./cmd/cnab-conformance
+	$(GO) build -trimpath -o $(BIN)/cnab-ref ./fixtures/tools/reference
 	CGO_ENABLED=0 GOOS=linux $(GO) build -trimpath -o $(BIN)/cnab-probe ./fixtures/tools/probe
 
 # Everything CI runs: lint, unit tests (with -race), the validator corpus and
