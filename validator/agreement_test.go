@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xeipuuv/gojsonschema"
+
 	"github.com/cnab-conformance/cnab-conformance/validator/internal/fastschema"
 	"github.com/cnab-conformance/cnab-conformance/validator/internal/jsontree"
 )
@@ -118,11 +120,11 @@ func TestSchemaAgreement(t *testing.T) {
 				t.Errorf("%s: our %s schema for %s does not load: %v", spec, d.kind, d.name, our.err)
 				continue
 			}
-			ro, err := off.gs.Validate(newTreeLoader(d.root))
+			ro, err := mustGS(t, off).Validate(newTreeLoader(d.root))
 			if err != nil {
 				t.Fatal(err)
 			}
-			rm, err := our.gs.Validate(newTreeLoader(d.root))
+			rm, err := mustGS(t, our).Validate(newTreeLoader(d.root))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -253,8 +255,8 @@ func TestSchemaAgreementMutants(t *testing.T) {
 				if i%4 != 0 {
 					continue // a deterministic quarter keeps the test fast; the fuzzer goes further
 				}
-				ro, _ := off.gs.Validate(newTreeLoader(m))
-				rm, _ := our.gs.Validate(newTreeLoader(m))
+				ro, _ := mustGS(t, off).Validate(newTreeLoader(m))
+				rm, _ := mustGS(t, our).Validate(newTreeLoader(m))
 				checked++
 				bad := ro.Valid() != rm.Valid()
 				if our.fast != nil {
@@ -295,3 +297,13 @@ func TestFastPathCompiles(t *testing.T) {
 }
 
 func jsonNum(s string) any { return json.Number(s) }
+
+// mustGS is the kind's gojsonschema schema, compiled on first use.
+func mustGS(t testing.TB, ks *kindSchema) *gojsonschema.Schema {
+	t.Helper()
+	gs, err := ks.gs()
+	if err != nil {
+		t.Fatalf("gojsonschema schema: %v", err)
+	}
+	return gs
+}

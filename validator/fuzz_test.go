@@ -55,10 +55,10 @@ func FuzzValidate(f *testing.F) {
 			return
 		}
 		ks := embeddedSet(schemaSpec(r.Kind, r.Spec)).kind(r.Kind)
-		if ks.fast == nil || ks.gs == nil {
+		if ks.fast == nil || ks.err != nil {
 			return
 		}
-		res, err := ks.gs.Validate(newTreeLoader(doc))
+		res, err := mustGS(t, ks).Validate(newTreeLoader(doc))
 		if err != nil {
 			t.Fatal(err)
 		}

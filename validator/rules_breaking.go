@@ -63,7 +63,7 @@ func bcImageNameURI(c *docContext) {
 		return
 	}
 	eachBundle(c, func(b map[string]any, base string) {
-		eachImage(b, base, func(img map[string]any, p loc) {
+		c.eachImage(b, base, func(img map[string]any, p loc) {
 			if u, ok := img["uri"]; ok {
 				hint := "rename \"uri\" to \"image\""
 				if s, ok := u.(string); ok {
@@ -105,7 +105,7 @@ func bcParameterDestination(c *docContext) {
 		return
 	}
 	eachBundle(c, func(b map[string]any, base string) {
-		eachEntry(b, "parameters", func(name string, p map[string]any) {
+		c.eachEntry(b, "parameters", func(name string, p map[string]any) {
 			if hasKey(p, "destination") || isParameterWrapper(name, p) {
 				return
 			}
@@ -134,8 +134,8 @@ func bcActionNames(c *docContext) {
 		return
 	}
 	eachBundle(c, func(b map[string]any, base string) {
-		for name := range asObj(b["actions"]) {
-			switch name {
+		for _, e := range c.members(b, "actions") {
+			switch name := e.name; name {
 			case "status", "dry-run", "help", "log":
 				c.Report(ptr(base, "actions", name), "BC-06",
 					"action "+quote(name)+" was renamed "+quote("io.cnab."+name)+" when spec PRs #101/#102 (2019-02-14) namespaced action names",
@@ -151,7 +151,7 @@ func bcAutoParameterEnv(c *docContext) {
 		return
 	}
 	eachBundle(c, func(b map[string]any, base string) {
-		eachEntry(b, "parameters", func(name string, p map[string]any) {
+		c.eachEntry(b, "parameters", func(name string, p map[string]any) {
 			s, ok := asStr(asObj(p["destination"])["env"])
 			if !ok || !strings.HasPrefix(s, "CNAB_P_") {
 				return
@@ -244,7 +244,7 @@ func bcImageRefs(c *docContext) {
 		return
 	}
 	eachBundle(c, func(b map[string]any, base string) {
-		eachEntry(b, "images", func(name string, img map[string]any) {
+		c.eachEntry(b, "images", func(name string, img map[string]any) {
 			if !hasKey(img, "refs") {
 				return
 			}
@@ -293,7 +293,7 @@ func bcOriginalImage(c *docContext) {
 		return
 	}
 	eachBundle(c, func(b map[string]any, base string) {
-		eachImage(b, base, func(img map[string]any, p loc) {
+		c.eachImage(b, base, func(img map[string]any, p loc) {
 			if hasKey(img, "originalImage") {
 				c.Report(p.String()+"/originalImage", "BC-14",
 					"\"originalImage\" (spec PRs #137/#158, 2019-04-11) was removed by #218 (2019-07-10); relocation no longer rewrites bundle.json",
@@ -310,7 +310,7 @@ func bcApplyToDash(c *docContext) {
 	}
 	eachBundle(c, func(b map[string]any, base string) {
 		for _, section := range [...]string{"parameters", "credentials", "outputs"} {
-			eachEntry(b, section, func(name string, e map[string]any) {
+			c.eachEntry(b, section, func(name string, e map[string]any) {
 				if hasKey(e, "apply-to") {
 					c.Report(ptr(base, section, name, "apply-to"), "BC-16",
 						"\"apply-to\" was renamed \"applyTo\" in spec PR #186 (2019-06-06); the old key is ignored, so the "+section[:len(section)-1]+" applies to every action",
@@ -355,7 +355,7 @@ func bcDigest(c *docContext) {
 		return
 	}
 	eachBundle(c, func(b map[string]any, base string) {
-		eachImage(b, base, func(img map[string]any, p loc) {
+		c.eachImage(b, base, func(img map[string]any, p loc) {
 			if hasKey(img, "digest") {
 				c.Report(p.String()+"/digest", "BC-18",
 					"\"digest\" was renamed \"contentDigest\" in spec PR #160 (2019-06-12); the schema accepts the old key silently, and no tool verifies it",
@@ -371,7 +371,7 @@ func bcOutputOutsideOutputs(c *docContext) {
 		return
 	}
 	eachBundle(c, func(b map[string]any, base string) {
-		eachEntry(b, "outputs", func(name string, o map[string]any) {
+		c.eachEntry(b, "outputs", func(name string, o map[string]any) {
 			s, ok := asStr(o["path"])
 			if !ok || strings.HasPrefix(s, outputsDir+"/") {
 				return
@@ -395,7 +395,7 @@ func bcInlineSchemas(c *docContext) {
 	}
 	eachBundle(c, func(b map[string]any, base string) {
 		for _, section := range [...]string{"parameters", "outputs"} {
-			eachEntry(b, section, func(name string, e map[string]any) {
+			c.eachEntry(b, section, func(name string, e map[string]any) {
 				if section == "parameters" && isParameterWrapper(name, e) {
 					return
 				}
@@ -428,7 +428,7 @@ func bcImmutable(c *docContext) {
 		return
 	}
 	eachBundle(c, func(b map[string]any, base string) {
-		eachEntry(b, "parameters", func(name string, p map[string]any) {
+		c.eachEntry(b, "parameters", func(name string, p map[string]any) {
 			if hasKey(p, "immutable") {
 				c.Report(ptr(base, "parameters", name, "immutable"), "BC-23",
 					"parameter field \"immutable\" (spec PR #212, 2019-07-10) was removed by #233 (2019-07-30); it is ignored",
@@ -444,7 +444,7 @@ func bcPlatform(c *docContext) {
 		return
 	}
 	eachBundle(c, func(b map[string]any, base string) {
-		eachImage(b, base, func(img map[string]any, p loc) {
+		c.eachImage(b, base, func(img map[string]any, p loc) {
 			if hasKey(img, "platform") {
 				c.Report(p.String()+"/platform", "BC-25",
 					"image field \"platform\" was replaced by \"labels\" in spec PR #219 (2019-07-12); it is ignored",
@@ -463,7 +463,7 @@ func bcIntegerDefinitions(c *docContext) {
 		return
 	}
 	eachBundle(c, func(b map[string]any, base string) {
-		eachEntry(b, "definitions", func(name string, d map[string]any) {
+		c.eachEntry(b, "definitions", func(name string, d map[string]any) {
 			walkSchemaNumbers(d, ptr(base, "definitions", name), 0, func(p, what string) {
 				c.Report(p, "BC-27",
 					what+"; spec PR #257 (2019-09-03) allows integers only in definitions up to CNAB Core 1.1 (1.2 allows numbers again, #414)",
@@ -635,7 +635,7 @@ func bcCredentialApplyTo(c *docContext) {
 		return
 	}
 	eachBundle(c, func(b map[string]any, base string) {
-		eachEntry(b, "credentials", func(name string, cr map[string]any) {
+		c.eachEntry(b, "credentials", func(name string, cr map[string]any) {
 			if hasKey(cr, "applyTo") {
 				c.Report(ptr(base, "credentials", name, "applyTo"), "BC-41",
 					"credential applyTo arrived with spec PR #407 (2021-02-19, CNAB Core 1.2); runtimes of "+string(c.Spec)+" ignore it and require the credential for every action",

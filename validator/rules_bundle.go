@@ -175,7 +175,7 @@ func checkInvocationImagesPresent(c *docContext) {
 // checkImageType: imageType is one every tool implements (B-101-10).
 func checkImageType(c *docContext) {
 	eachBundle(c, func(b map[string]any, base string) {
-		eachImage(b, base, func(img map[string]any, p loc) {
+		c.eachImage(b, base, func(img map[string]any, p loc) {
 			t, ok := asStr(img["imageType"])
 			if !ok || t == "oci" || t == "docker" {
 				return
@@ -192,9 +192,9 @@ func checkImageType(c *docContext) {
 // string; a missing image is the schema layer's finding.
 func checkImageReference(c *docContext) {
 	eachBundle(c, func(b map[string]any, base string) {
-		eachImage(b, base, func(img map[string]any, p loc) {
+		c.eachImage(b, base, func(img map[string]any, p loc) {
 			ref, ok := asStr(img["image"])
-			if !ok || (ref != "" && !strings.ContainsFunc(ref, isSpaceOrControl)) {
+			if !ok || (ref != "" && !hasSpaceOrControl(ref)) {
 				return
 			}
 			msg := "image is empty, so the image cannot be located"
@@ -209,10 +209,25 @@ func checkImageReference(c *docContext) {
 
 func isSpaceOrControl(r rune) bool { return r <= ' ' || r == 0x7f || unicode.IsSpace(r) }
 
+// hasSpaceOrControl is strings.ContainsFunc(s, isSpaceOrControl), byte by
+// byte while s is ASCII (references almost always are).
+func hasSpaceOrControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return strings.ContainsFunc(s[i:], isSpaceOrControl)
+		}
+		if c <= ' ' || c == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
 // checkDigestForm: contentDigest is an OCI digest of the right length (B-101-12).
 func checkDigestForm(c *docContext) {
 	eachBundle(c, func(b map[string]any, base string) {
-		eachImage(b, base, func(img map[string]any, p loc) {
+		c.eachImage(b, base, func(img map[string]any, p loc) {
 			d, ok := asStr(img["contentDigest"])
 			if !ok {
 				return
@@ -232,7 +247,7 @@ func checkDigestForm(c *docContext) {
 // (Validator.severity), as the catalogue says.
 func checkDigestPresent(c *docContext) {
 	eachBundle(c, func(b map[string]any, base string) {
-		eachImage(b, base, func(img map[string]any, p loc) {
+		c.eachImage(b, base, func(img map[string]any, p loc) {
 			if _, ok := img["contentDigest"]; ok {
 				return
 			}
@@ -249,7 +264,7 @@ func checkDigestPresent(c *docContext) {
 // checkImagesByDigest: component images are referenced by digest (B-101-18).
 func checkImagesByDigest(c *docContext) {
 	eachBundle(c, func(b map[string]any, base string) {
-		eachEntry(b, "images", func(name string, img map[string]any) {
+		c.eachEntry(b, "images", func(name string, img map[string]any) {
 			ref, ok := asStr(img["image"])
 			if !ok || ref == "" {
 				return
@@ -268,8 +283,8 @@ func checkImagesByDigest(c *docContext) {
 // uninstall (B-101-39).
 func checkNoBuiltinCustomAction(c *docContext) {
 	eachBundle(c, func(b map[string]any, base string) {
-		for name := range asObj(b["actions"]) {
-			if isBuiltinAction(name) {
+		for _, e := range c.members(b, "actions") {
+			if name := e.name; isBuiltinAction(name) {
 				c.Report(ptr(base, "actions", name), "B-101-39",
 					"custom action "+quote(name)+" has the name of a built-in action",
 					"remove it; built-in actions are always available and cannot be redefined. Use a dotted name for a custom variant, e.g. \"com.example."+name+"\"")
@@ -292,7 +307,8 @@ func isOldActionName(s string) bool {
 // names (B-101-40).
 func checkDottedNames(c *docContext) {
 	eachBundle(c, func(b map[string]any, base string) {
-		for name := range asObj(b["actions"]) {
+		for _, e := range c.members(b, "actions") {
+			name := e.name
 			if isBuiltinAction(name) || isOldActionName(name) || isDottedName(name) {
 				continue
 			}
@@ -300,7 +316,8 @@ func checkDottedNames(c *docContext) {
 				"custom action name "+quote(name)+" is not a dotted name (letters and \"-\" in dot-separated parts, e.g. \"com.example.backup\")",
 				"rename it to a reverse-DNS style dotted name such as \"com.example."+dottedSuggestion(name)+"\"")
 		}
-		for key := range asObj(b["custom"]) {
+		for _, e := range c.members(b, "custom") {
+			key := e.name
 			if isDottedName(key) || key == "dependencies" {
 				continue // "dependencies" is BC-40's
 			}
@@ -377,7 +394,8 @@ var wellKnownActions = map[string]struct{ stateless, modifies bool }{
 // spec 804 gives it (X-804-01). Absent flags default to false.
 func checkWellKnownActions(c *docContext) {
 	eachBundle(c, func(b map[string]any, base string) {
-		for name, v := range asObj(b["actions"]) {
+		for _, e := range c.members(b, "actions") {
+			name, v := e.name, e.val
 			want, ok := wellKnownActions[name]
 			if !ok {
 				continue

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/xeipuuv/gojsonschema"
@@ -27,7 +28,7 @@ func checkDefinitionRefs(c *docContext) {
 	eachBundle(c, func(b map[string]any, base string) {
 		defs := asObj(b["definitions"])
 		for _, section := range [...]string{"parameters", "outputs"} {
-			eachEntry(b, section, func(name string, e map[string]any) {
+			c.eachEntry(b, section, func(name string, e map[string]any) {
 				d, ok := asStr(e["definition"])
 				if !ok || hasKey(defs, d) {
 					return
@@ -46,7 +47,7 @@ func checkDefinitionRefs(c *docContext) {
 // distinct definition with gojsonschema and cached.
 func checkDefaults(c *docContext) {
 	eachBundle(c, func(b map[string]any, base string) {
-		eachEntry(b, "definitions", func(name string, def map[string]any) {
+		c.eachEntry(b, "definitions", func(name string, def map[string]any) {
 			dflt, ok := def["default"]
 			if !ok {
 				return
@@ -82,9 +83,18 @@ func isQuickKey(k string) bool {
 // quickDefaultProblem validates v against a simple definition by hand, with
 // draft-07 semantics. handled is false when the definition is not simple.
 func quickDefaultProblem(def map[string]any, v any) (problem string, handled bool) {
+	// The walk over the keys also notes the bounds present, so that the
+	// (usually absent) bound keywords below are not looked up one by one.
+	hasBounds, hasLengths := false, false
 	for k := range def {
 		if !isQuickKey(k) {
 			return "", false
+		}
+		switch k {
+		case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum":
+			hasBounds = true
+		case "minLength", "maxLength":
+			hasLengths = true
 		}
 	}
 	if t, ok := def["type"]; ok {
@@ -146,6 +156,9 @@ func quickDefaultProblem(def map[string]any, v any) (problem string, handled boo
 			return "", false
 		}
 		for _, kw := range [...]string{"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"} {
+			if !hasBounds {
+				break
+			}
 			raw, ok := def[kw]
 			if !ok {
 				continue
@@ -174,7 +187,7 @@ func quickDefaultProblem(def map[string]any, v any) (problem string, handled boo
 			}
 		}
 	}
-	if s, ok := v.(string); ok {
+	if s, ok := v.(string); ok && hasLengths {
 		for _, kw := range [...]string{"minLength", "maxLength"} {
 			raw, ok := def[kw]
 			if !ok {
@@ -271,9 +284,11 @@ func scalarEqual(a, b any) (eq, ok bool) {
 // is bounded so a stream of distinct definitions cannot grow memory without
 // limit; past the bound, verdicts are computed and dropped.
 var (
-	defVerdictsMu sync.RWMutex
-	defVerdicts   = map[[2]uint64]string{}
-	hashSeeds     = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+	// A sync.Map: reads (almost every lookup) take no lock, so two workers
+	// checking definitions do not bounce a mutex between their cores.
+	defVerdicts     sync.Map // [2]uint64 -> string
+	defVerdictCount atomic.Int64
+	hashSeeds       = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
 )
 
 const defVerdictCacheMax = 4096
@@ -288,18 +303,13 @@ func schemaDefaultProblem(def map[string]any, v any) string {
 	ka, kb := treeHash(def, 0)
 	va, vb := treeHash(v, 0)
 	key := [2]uint64{ka ^ mix64(va+0x7), kb ^ mix64(vb+0x7)}
-	defVerdictsMu.RLock()
-	verdict, ok := defVerdicts[key]
-	defVerdictsMu.RUnlock()
-	if ok {
-		return verdict
+	if verdict, ok := defVerdicts.Load(key); ok {
+		return verdict.(string)
 	}
-	verdict = computeDefaultProblem(def, v)
-	defVerdictsMu.Lock()
-	if len(defVerdicts) < defVerdictCacheMax {
-		defVerdicts[key] = verdict
+	verdict := computeDefaultProblem(def, v)
+	if defVerdictCount.Add(1) <= defVerdictCacheMax {
+		defVerdicts.Store(key, verdict)
 	}
-	defVerdictsMu.Unlock()
 	return verdict
 }
 

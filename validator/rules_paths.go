@@ -24,14 +24,37 @@ const outputsDir = "/cnab/app/outputs"
 // underOutputs reports whether p is /cnab/app/outputs or below it, after
 // lexical cleaning ("/cnab/app/x/../outputs/a" is below it too).
 func underOutputs(p string) bool {
-	p = path.Clean(p)
+	p = cleanPath(p)
 	return p == outputsDir || strings.HasPrefix(p, outputsDir+"/")
+}
+
+// cleanPath is path.Clean(p), without its work when p is clean already (as
+// paths in bundles almost always are): no empty, "." or ".." element and no
+// trailing slash. Relative paths starting with "." are left to path.Clean.
+func cleanPath(p string) string {
+	if p == "" || p[0] == '.' {
+		return path.Clean(p)
+	}
+	for i := 0; i < len(p); i++ {
+		if p[i] != '/' {
+			continue
+		}
+		rest := p[i+1:]
+		switch {
+		case rest == "" && i > 0, // trailing slash
+			strings.HasPrefix(rest, "/"),
+			rest == "." || strings.HasPrefix(rest, "./"),
+			rest == ".." || strings.HasPrefix(rest, "../"):
+			return path.Clean(p)
+		}
+	}
+	return p
 }
 
 // checkDestinationTarget: a parameter destination names env or path (B-101-25).
 func checkDestinationTarget(c *docContext) {
 	eachBundle(c, func(b map[string]any, base string) {
-		eachEntry(b, "parameters", func(name string, p map[string]any) {
+		c.eachEntry(b, "parameters", func(name string, p map[string]any) {
 			d, ok := p["destination"].(map[string]any)
 			if !ok || hasKey(d, "env") || hasKey(d, "path") {
 				return
@@ -49,7 +72,7 @@ func checkDestinationTarget(c *docContext) {
 // dropped the pattern (#330), so this check is in code for every version.
 func checkInputPaths(c *docContext) {
 	eachBundle(c, func(b map[string]any, base string) {
-		eachEntry(b, "parameters", func(name string, p map[string]any) {
+		c.eachEntry(b, "parameters", func(name string, p map[string]any) {
 			s, ok := asStr(asObj(p["destination"])["path"])
 			if !ok {
 				return
@@ -66,7 +89,7 @@ func checkInputPaths(c *docContext) {
 					"move the file out of /cnab/app/outputs, e.g. under /cnab/app/params/ (spec PR #190)")
 			}
 		})
-		eachEntry(b, "credentials", func(name string, cr map[string]any) {
+		c.eachEntry(b, "credentials", func(name string, cr map[string]any) {
 			s, ok := asStr(cr["path"])
 			if !ok || !strings.HasPrefix(s, "/") || !underOutputs(s) {
 				return
@@ -81,7 +104,8 @@ func checkInputPaths(c *docContext) {
 // checkParameterNames: parameter names look like POSIX env names (B-101-29).
 func checkParameterNames(c *docContext) {
 	eachBundle(c, func(b map[string]any, base string) {
-		for name := range asObj(b["parameters"]) {
+		for _, e := range c.members(b, "parameters") {
+			name := e.name
 			if isPOSIXName(name) || name == "fields" || name == "required" {
 				continue // the pre-#227 wrappers are BC-17's
 			}
@@ -109,7 +133,7 @@ func checkApplyTo(c *docContext) {
 	eachBundle(c, func(b map[string]any, base string) {
 		actions := asObj(b["actions"])
 		for _, section := range [...]string{"parameters", "credentials", "outputs"} {
-			eachEntry(b, section, func(name string, e map[string]any) {
+			c.eachEntry(b, section, func(name string, e map[string]any) {
 				for i, v := range asArr(e["applyTo"]) {
 					a, ok := asStr(v)
 					if !ok || isBuiltinAction(a) || hasKey(actions, a) {
@@ -128,7 +152,7 @@ func checkApplyTo(c *docContext) {
 // absolute (B-101-32).
 func checkCredentialTarget(c *docContext) {
 	eachBundle(c, func(b map[string]any, base string) {
-		eachEntry(b, "credentials", func(name string, cr map[string]any) {
+		c.eachEntry(b, "credentials", func(name string, cr map[string]any) {
 			if !hasKey(cr, "env") && !hasKey(cr, "path") {
 				c.Report(ptr(base, "credentials", name), "B-101-32",
 					"credential "+quote(name)+" has neither env nor path, so it never reaches the invocation image",
@@ -152,21 +176,21 @@ func checkInputClashes(c *docContext) {
 		if len(creds) == 0 {
 			return
 		}
-		for name, v := range asObj(b["parameters"]) {
-			d := asObj(asObj(v)["destination"])
+		for _, e := range c.members(b, "parameters") {
+			name, d := e.name, asObj(e.obj["destination"])
 			env, _ := asStr(d["env"])
 			file, _ := asStr(d["path"])
 			if env == "" && file == "" {
 				continue
 			}
-			for cname, cv := range creds {
-				cr := asObj(cv)
+			for _, cm := range c.members(b, "credentials") {
+				cname, cr := cm.name, cm.obj
 				if ce, _ := asStr(cr["env"]); env != "" && ce == env {
 					c.Report(ptr(base, "parameters", name, "destination", "env"), "B-101-35",
 						"parameter "+quote(name)+" and credential "+quote(cname)+" both use the environment variable "+quote(env),
 						"give the parameter or the credential another env name")
 				}
-				if cp, _ := asStr(cr["path"]); file != "" && cp != "" && (cp == file || path.Clean(cp) == path.Clean(file)) {
+				if cp, _ := asStr(cr["path"]); file != "" && cp != "" && (cp == file || cleanPath(cp) == cleanPath(file)) {
 					c.Report(ptr(base, "parameters", name, "destination", "path"), "B-101-35",
 						"parameter "+quote(name)+" and credential "+quote(cname)+" both use the file "+quote(file),
 						"give the parameter or the credential another path")
@@ -186,14 +210,14 @@ func reservedEnv(s string) bool {
 // names (B-101-37).
 func checkReservedEnv(c *docContext) {
 	eachBundle(c, func(b map[string]any, base string) {
-		eachEntry(b, "parameters", func(name string, p map[string]any) {
+		c.eachEntry(b, "parameters", func(name string, p map[string]any) {
 			if s, ok := asStr(asObj(p["destination"])["env"]); ok && reservedEnv(s) {
 				c.Report(ptr(base, "parameters", name, "destination", "env"), "B-101-37",
 					"parameter "+quote(name)+" uses the environment variable "+quote(s)+"; CNAB_* variables are reserved for the runtime",
 					"rename the variable without the CNAB_ prefix")
 			}
 		})
-		eachEntry(b, "credentials", func(name string, cr map[string]any) {
+		c.eachEntry(b, "credentials", func(name string, cr map[string]any) {
 			if s, ok := asStr(cr["env"]); ok && reservedEnv(s) {
 				c.Report(ptr(base, "credentials", name, "env"), "B-101-37",
 					"credential "+quote(name)+" uses the environment variable "+quote(s)+"; CNAB_* variables are reserved for the runtime",
@@ -209,13 +233,13 @@ func checkReservedEnv(c *docContext) {
 func checkOutputPaths(c *docContext) {
 	eachBundle(c, func(b map[string]any, base string) {
 		outs := asObj(b["outputs"])
-		eachEntry(b, "outputs", func(name string, o map[string]any) {
+		c.eachEntry(b, "outputs", func(name string, o map[string]any) {
 			s, ok := asStr(o["path"])
 			if !ok || !strings.HasPrefix(s, outputsDir+"/") || len(s) == len(outputsDir)+1 {
 				return // the schema's pattern ^/cnab/app/outputs/.+$ reports these
 			}
 			at := func() string { return ptr(base, "outputs", name, "path") }
-			if cl := path.Clean(s); !strings.HasPrefix(cl, outputsDir+"/") {
+			if cl := cleanPath(s); !strings.HasPrefix(cl, outputsDir+"/") {
 				c.Report(at(), "B-101-47",
 					"output "+quote(name)+" path "+quote(s)+" resolves to "+quote(cl)+", which is not a file under /cnab/app/outputs/",
 					"use a plain file name under /cnab/app/outputs/, e.g. "+quote(outputsDir+"/"+name))
@@ -226,7 +250,7 @@ func checkOutputPaths(c *docContext) {
 				if other >= name {
 					continue
 				}
-				if t, ok := asStr(asObj(v)["path"]); ok && path.Clean(t) == path.Clean(s) {
+				if t, ok := asStr(asObj(v)["path"]); ok && cleanPath(t) == cleanPath(s) {
 					c.Report(at(), "B-101-47",
 						"outputs "+quote(other)+" and "+quote(name)+" both write "+quote(s),
 						"give every output its own file under /cnab/app/outputs/")

@@ -2,6 +2,7 @@ package validator
 
 import (
 	"encoding/json"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -251,4 +252,28 @@ func TestQuickDefaultsAgreeWithGojsonschema(t *testing.T) {
 			t.Errorf("%s with %s: fast path says %q, gojsonschema says %q", tc.def, tc.val, quick, slow)
 		}
 	}
+}
+
+// TestCleanPath: the shortcut gives exactly path.Clean's answer.
+func TestCleanPath(t *testing.T) {
+	for _, p := range []string{"", "/", "//", "/a", "/a/", "/a//b", "/a/./b", "/a/../b", "/a/..", "/a/.", "/.", "/..",
+		"/cnab/app/outputs/url", "/cnab/app/x/../outputs/a", "a/b", "./a", "../a", ".a/b", "a/.b", "/a/.b/c", "/a/..b",
+		"/a/b..", "a", "a/", "a//", "/a/b/c/"} {
+		if got, want := cleanPath(p), path.Clean(p); got != want {
+			t.Errorf("cleanPath(%q) = %q, want %q", p, got, want)
+		}
+	}
+	// Every string of up to 7 characters over "a", "/" and ".".
+	var walk func(p string)
+	walk = func(p string) {
+		if got, want := cleanPath(p), path.Clean(p); got != want {
+			t.Fatalf("cleanPath(%q) = %q, want %q", p, got, want)
+		}
+		if len(p) < 7 {
+			for _, c := range []string{"a", "/", "."} {
+				walk(p + c)
+			}
+		}
+	}
+	walk("")
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Helpers shared by the semantic and breaking-change rules. They read the
@@ -57,13 +58,90 @@ func eachBundle(c *docContext, fn func(b map[string]any, base string)) {
 }
 
 // eachEntry calls fn for every object-valued entry of the map at b[key].
-// Order does not matter: the pipeline sorts findings by position.
-func eachEntry(b map[string]any, key string, fn func(name string, e map[string]any)) {
-	for k, v := range asObj(b[key]) {
-		if e := asObj(v); e != nil {
-			fn(k, e)
+// Order does not matter: the pipeline sorts findings by position. The
+// members are listed once per document and section (see members): a dozen
+// rules walk the same sections, and walking a slice costs far less than
+// iterating a map.
+func (c *docContext) eachEntry(b map[string]any, key string, fn func(name string, e map[string]any)) {
+	for _, e := range c.members(b, key) {
+		if e.obj != nil {
+			fn(e.name, e.obj)
 		}
 	}
+}
+
+// entry is one member of a section of a bundle; obj is its value when that
+// is an object.
+type entry struct {
+	name string
+	val  any
+	obj  map[string]any
+}
+
+// section is a listed section of bundle b: its members are ents[from:to]
+// of the memo.
+type section struct {
+	b        map[string]any
+	from, to int
+}
+
+// members lists the members of the object at b[key] (none when it is not
+// an object), in the document's memo the first time a rule asks for them,
+// so that listing allocates nothing. Each section name the rules use has
+// its own slot in the memo; other names, a second bundle, or a memo that
+// is full (very large sections) get a list allocated instead.
+func (c *docContext) members(b map[string]any, key string) []entry {
+	m := &c.memo
+	slot := sectionSlot(key)
+	if slot >= 0 {
+		if s := &m.secs[slot]; s.b != nil {
+			if sameMap(s.b, b) {
+				return m.ents[s.from:s.to]
+			}
+			slot = -1 // another bundle: not memoised
+		}
+	}
+	sec := asObj(b[key])
+	if slot < 0 || m.nents+len(sec) > len(m.ents) {
+		list := make([]entry, 0, len(sec))
+		for k, v := range sec {
+			list = append(list, entry{k, v, asObj(v)})
+		}
+		return list
+	}
+	from := m.nents
+	for k, v := range sec {
+		m.ents[m.nents] = entry{k, v, asObj(v)}
+		m.nents++
+	}
+	m.secs[slot] = section{b: b, from: from, to: m.nents}
+	return m.ents[from:m.nents]
+}
+
+// sectionSlot is the memo slot of a bundle section, or -1.
+func sectionSlot(key string) int {
+	switch key {
+	case "images":
+		return 0
+	case "parameters":
+		return 1
+	case "credentials":
+		return 2
+	case "outputs":
+		return 3
+	case "definitions":
+		return 4
+	case "actions":
+		return 5
+	case "custom":
+		return 6
+	}
+	return -1
+}
+
+// sameMap reports whether a and b are the same map (maps have no ==).
+func sameMap(a, b map[string]any) bool {
+	return *(*unsafe.Pointer)(unsafe.Pointer(&a)) == *(*unsafe.Pointer)(unsafe.Pointer(&b))
 }
 
 // loc names an entry of a bundle section (an image, a parameter, a
@@ -75,17 +153,15 @@ type loc struct{ base, section, key string }
 func (l loc) String() string { return ptr(l.base, l.section, l.key) }
 
 // eachImage calls fn for every invocation image and every image of bundle b.
-func eachImage(b map[string]any, base string, fn func(img map[string]any, p loc)) {
+func (c *docContext) eachImage(b map[string]any, base string, fn func(img map[string]any, p loc)) {
 	for i, v := range asArr(b["invocationImages"]) {
 		if img := asObj(v); img != nil {
 			fn(img, loc{base, "invocationImages", idx(i)})
 		}
 	}
-	for name, v := range asObj(b["images"]) {
-		if img := asObj(v); img != nil {
-			fn(img, loc{base, "images", name})
-		}
-	}
+	c.eachEntry(b, "images", func(name string, img map[string]any) {
+		fn(img, loc{base, "images", name})
+	})
 }
 
 // builtinActions are the actions every tool supports (B-101-38).
@@ -255,6 +331,14 @@ func isPOSIXName(s string) bool {
 }
 
 // digestProblem returns what is wrong with an OCI digest string, or "".
+// lowerHex marks 0-9 and a-f: one load per character of a digest.
+var lowerHex = func() (t [256]bool) {
+	for _, c := range "0123456789abcdef" {
+		t[c] = true
+	}
+	return t
+}()
+
 func digestProblem(s string) string {
 	alg, enc, ok := strings.Cut(s, ":")
 	if !ok {
@@ -275,8 +359,7 @@ func digestProblem(s string) string {
 			return "is a " + alg + " digest of " + strconv.Itoa(len(enc)) + " characters; want " + strconv.Itoa(want) + " lowercase hex digits"
 		}
 		for i := 0; i < len(enc); i++ {
-			ch := enc[i]
-			if !(ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f') {
+			if !lowerHex[enc[i]] {
 				return "is a " + alg + " digest with characters outside lowercase hex"
 			}
 		}

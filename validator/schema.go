@@ -45,15 +45,53 @@ type schemaSet struct {
 
 	once  sync.Once
 	kinds map[Kind]*kindSchema
+	// gsLoad loads every file into the gojsonschema loader; with the fast
+	// path it runs only when a document first needs gojsonschema (most
+	// runs never do: compiling costs more than checking thousands of
+	// valid documents). gsMu serialises it and every Compile, since the
+	// loader's document pool is not safe for concurrent use.
+	gsMu   sync.Mutex
+	gsLoad func() map[string]error // file name -> load error
+	loader *gojsonschema.SchemaLoader
 	// Dropped lists the patterns removed because RE2 cannot compile them
 	// (CNAB Core 1.0's lookahead; rule B-101-26 checks that in code).
 	Dropped []string
 }
 
 type kindSchema struct {
-	gs   *gojsonschema.Schema
 	fast *fastschema.Schema
 	err  error
+
+	set      *schemaSet
+	file     string
+	primary  string
+	files    []string // the files reachable from this kind's schema
+	gsDone   bool     // guarded by set.gsMu
+	gsSchema *gojsonschema.Schema
+	gsErr    error
+}
+
+// gs returns the kind's gojsonschema schema, compiling it on first use.
+func (ks *kindSchema) gs() (*gojsonschema.Schema, error) {
+	s := ks.set
+	s.gsMu.Lock()
+	defer s.gsMu.Unlock()
+	if ks.gsDone {
+		return ks.gsSchema, ks.gsErr
+	}
+	ks.gsDone = true
+	loadErr := s.gsLoad()
+	for _, f := range ks.files {
+		if err := loadErr[f]; err != nil {
+			ks.gsErr = fmt.Errorf("%s: %s: %v", s.label, f, err)
+			return nil, ks.gsErr
+		}
+	}
+	ks.gsSchema, ks.gsErr = s.loader.Compile(gojsonschema.NewReferenceLoader(ks.primary))
+	if ks.gsErr != nil {
+		ks.gsErr = fmt.Errorf("%s: %s: %v", s.label, ks.file, ks.gsErr)
+	}
+	return ks.gsSchema, ks.gsErr
 }
 
 // readSchemaFolder reads *.json at the root of fsys, or under schema/ when
@@ -265,33 +303,50 @@ func (s *schemaSet) compile() {
 	sl.Draft = gojsonschema.Draft7
 	sl.AutoDetect = false
 	sl.Validate = false
-	fastDocs := fastschema.Docs{}
-	if meta, err := schemas.Meta(); err == nil {
-		if m, err := decodeSchema(meta); err == nil {
-			fastDocs["http://json-schema.org/draft-07/schema"] = m
+	s.loader = sl
+	var loadErr map[string]error
+	s.gsLoad = func() map[string]error {
+		if loadErr != nil {
+			return loadErr
 		}
+		loadErr = map[string]error{}
+		for _, e := range entries {
+			if e.err != nil {
+				continue
+			}
+			for _, a := range e.all {
+				var ignored []string
+				doc, _, _ := prepare(s.files[e.name], a, &ignored, e.name)
+				if m, ok := doc.(map[string]any); ok {
+					m["$id"] = a
+				}
+				if err := sl.AddSchemas(gojsonschema.NewGoLoader(doc)); err != nil {
+					loadErr[e.name] = err
+					break
+				}
+			}
+		}
+		return loadErr
 	}
-	var loadErr = map[string]error{}
-	for _, e := range entries {
-		if e.err != nil {
-			loadErr[e.name] = e.err
-			continue
+	fastDocs := fastschema.Docs{}
+	if s.useFast {
+		if meta, err := schemas.Meta(); err == nil {
+			if m, err := decodeSchema(meta); err == nil {
+				fastDocs["http://json-schema.org/draft-07/schema"] = m
+			}
 		}
-		for _, a := range e.all {
-			var ignored []string
-			doc, _, _ := prepare(s.files[e.name], a, &ignored, e.name)
-			if m, ok := doc.(map[string]any); ok {
-				m["$id"] = a
+		for _, e := range entries {
+			if e.err != nil {
+				continue
 			}
-			if err := sl.AddSchemas(gojsonschema.NewGoLoader(doc)); err != nil {
-				loadErr[e.name] = err
-				break
+			for _, a := range e.all {
+				var ignored []string
+				fdoc, _, _ := prepare(s.files[e.name], a, &ignored, e.name)
+				if m, ok := fdoc.(map[string]any); ok {
+					m["$id"] = a
+				}
+				fastDocs[a] = fdoc
 			}
-			fdoc, _, _ := prepare(s.files[e.name], a, &ignored, e.name)
-			if m, ok := fdoc.(map[string]any); ok {
-				m["$id"] = a
-			}
-			fastDocs[a] = fdoc
 		}
 	}
 
@@ -300,7 +355,7 @@ func (s *schemaSet) compile() {
 		if !ok {
 			continue
 		}
-		ks := &kindSchema{}
+		ks := &kindSchema{set: s, file: file, primary: e.primary}
 		s.kinds[k] = ks
 		// every file reachable through $ref must be in the folder and loaded
 		seen := map[string]bool{}
@@ -312,8 +367,9 @@ func (s *schemaSet) compile() {
 				continue
 			}
 			seen[cur.name] = true
-			if err := loadErr[cur.name]; err != nil {
-				ks.err = fmt.Errorf("%s: %s: %v", s.label, cur.name, err)
+			ks.files = append(ks.files, cur.name)
+			if cur.err != nil {
+				ks.err = fmt.Errorf("%s: %s: %v", s.label, cur.name, cur.err)
 				break
 			}
 			for _, r := range cur.refs {
@@ -331,16 +387,19 @@ func (s *schemaSet) compile() {
 		if ks.err != nil {
 			continue
 		}
-		gs, err := sl.Compile(gojsonschema.NewReferenceLoader(e.primary))
-		if err != nil {
-			ks.err = fmt.Errorf("%s: %s: %v", s.label, file, err)
-			continue
-		}
-		ks.gs = gs
 		if s.useFast {
 			if fs, err := fastschema.Compile(fastDocs, e.primary); err == nil {
 				ks.fast = fs
+				// gojsonschema waits until a document needs it. The fast
+				// path is only used on our embedded schemas, which the
+				// agreement tests prove gojsonschema compiles.
+				continue
 			}
+		}
+		// Without the fast path every document needs gojsonschema: compile
+		// now, and report a schema that does not compile for every document.
+		if _, err := ks.gs(); err != nil {
+			ks.err = err
 		}
 	}
 }

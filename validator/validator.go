@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cnab-conformance/cnab-conformance/validator/catalog"
 	"github.com/cnab-conformance/cnab-conformance/validator/internal/fastschema"
@@ -369,7 +370,12 @@ func (v *Validator) schemaCheck(kind Kind, spec Spec, root any) []rawFinding {
 	if ks.fast != nil && ks.fast.Check(root) == fastschema.Valid {
 		return nil
 	}
-	r, err := ks.gs.Validate(newTreeLoader(root))
+	gs, err := ks.gs()
+	if err != nil {
+		return []rawFinding{{rule: "V-11", whole: true, message: "no schema check: " + err.Error(),
+			hint: "Point --schema-dir at a folder laid out like the spec repository's schema/ folder, with every file it refers to."}}
+	}
+	r, err := gs.Validate(newTreeLoader(root))
 	if err != nil {
 		return []rawFinding{{rule: "V-11", whole: true, message: "the schema check failed: " + err.Error(),
 			hint: "Report this to the cnab-conformance maintainers."}}
@@ -383,27 +389,78 @@ func (v *Validator) schemaCheck(kind Kind, spec Spec, root any) []rawFinding {
 // runDocRules runs every registered rule for the kind. A rule that panics is
 // reported as V-12 instead of taking the process down.
 func runDocRules(kind Kind, spec Spec, root any, data []byte, opts *Options) (out []rawFinding) {
-	c := &docContext{Spec: spec, Kind: kind, Root: root, Options: opts, Raw: data}
+	// Contexts are pooled: their memo holds arrays of a few KB that would
+	// otherwise be allocated and zeroed for every document.
+	c := contexts.Get().(*docContext)
+	defer func() {
+		c.reset()
+		contexts.Put(c)
+	}()
+	c.Spec, c.Kind, c.Root, c.Options, c.Raw = spec, kind, root, opts, data
 	c.report = func(pointer, rule, message, hint string) {
 		out = append(out, rawFinding{pointer: pointer, rule: rule, message: message, hint: hint, offset: -1})
 	}
-	for i := range docRules {
-		r := &docRules[i]
-		if !slices.Contains(r.Kinds, kind) {
-			continue
-		}
-		func() {
-			defer func() {
-				if p := recover(); p != nil {
-					out = append(out, rawFinding{rule: "V-12", whole: true,
-						message: fmt.Sprintf("check %s failed internally: %v", r.ID, p),
-						hint:    "Report the document to the cnab-conformance maintainers. " + firstFrame(debug.Stack())})
-				}
-			}()
-			r.Check(c)
-		}()
+	rules := rulesFor(kind)
+	for i := 0; i < len(rules); {
+		i = runRulesFrom(c, rules, i, &out)
 	}
 	return out
+}
+
+// runRulesFrom runs rules[i:] and returns len(rules); when a rule panics it
+// records V-12 for it and returns the index of the next rule, which the
+// caller resumes from. One recover for the whole run, instead of one per
+// rule, keeps the common path (no panic) cheap.
+func runRulesFrom(c *docContext, rules []*docRule, i int, out *[]rawFinding) (next int) {
+	j := i
+	defer func() {
+		if p := recover(); p != nil {
+			*out = append(*out, rawFinding{rule: "V-12", whole: true,
+				message: fmt.Sprintf("check %s failed internally: %v", rules[j].ID, p),
+				hint:    "Report the document to the cnab-conformance maintainers. " + firstFrame(debug.Stack())})
+			next = j + 1
+		}
+	}()
+	for ; j < len(rules); j++ {
+		rules[j].Check(c)
+	}
+	return j
+}
+
+var contexts = sync.Pool{New: func() any { return new(docContext) }}
+
+// reset makes c ready for the next document, dropping every reference into
+// the last one. Only the used part of the memo's arrays is cleared.
+func (c *docContext) reset() {
+	c.memo.reset()
+	c.Spec, c.Kind, c.Root, c.Options, c.Raw, c.report = "", "", nil, nil, nil, nil
+}
+
+// kindRules is docRules split by kind, for the docRules it was made from.
+type kindRules struct {
+	from   []docRule
+	byKind map[Kind][]*docRule
+}
+
+var rulesCache atomic.Pointer[kindRules]
+
+// rulesFor returns the registered rules that apply to kind, in registration
+// order. The split is made once; tests that swap docRules get a new one.
+func rulesFor(kind Kind) []*docRule {
+	kr := rulesCache.Load()
+	if kr == nil || len(kr.from) != len(docRules) || (len(docRules) > 0 && &kr.from[0] != &docRules[0]) {
+		kr = &kindRules{from: docRules, byKind: map[Kind][]*docRule{}}
+		for i := range docRules {
+			for _, k := range docRules[i].Kinds {
+				if l := kr.byKind[k]; len(l) > 0 && l[len(l)-1] == &docRules[i] {
+					continue // a kind listed twice still runs the rule once
+				}
+				kr.byKind[k] = append(kr.byKind[k], &docRules[i])
+			}
+		}
+		rulesCache.Store(kr)
+	}
+	return kr.byKind[kind]
 }
 
 func firstFrame(stack []byte) string {

@@ -6,14 +6,18 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/xeipuuv/gojsonschema"
+
 	"github.com/cnab-conformance/cnab-conformance/validator/catalog"
 	"github.com/cnab-conformance/cnab-conformance/validator/internal/benchdata"
 	"github.com/cnab-conformance/cnab-conformance/validator/internal/jsontree"
+	"github.com/cnab-conformance/cnab-conformance/validator/schemas"
 )
 
 // minimal is a valid 1.2 bundle with no findings at any level.
@@ -316,6 +320,28 @@ func TestPanickingRuleBecomesFinding(t *testing.T) {
 	if !slices.Contains(rulesOf(r), "V-12") {
 		t.Fatalf("no V-12: %+v", r.Findings)
 	}
+
+	// Rules after a panicking one still run, and each panic is its own V-12.
+	panicky := func(id string) docRule {
+		return docRule{ID: id, Kinds: []Kind{KindBundle}, Check: func(c *docContext) { panic("boom " + id) }}
+	}
+	docRules = append(append([]docRule{panicky("B-101-05")}, saved...), panicky("B-101-06"))
+	noDigest := []byte(`{"schemaVersion":"v1.2.0","name":"x","version":"1.0.0","invocationImages":[{"image":"example.com/x:1"}]}`)
+	r, _ = Validate("p.json", noDigest, Options{Spec: SpecCore12, MaxSize: 1 << 20})
+	var panics []string
+	for _, f := range r.Findings {
+		if f.Rule == "V-12" {
+			panics = append(panics, f.Message)
+		}
+	}
+	slices.Sort(panics)
+	want := []string{"check B-101-05 failed internally: boom B-101-05", "check B-101-06 failed internally: boom B-101-06"}
+	if !slices.Equal(panics, want) {
+		t.Errorf("V-12 messages %q, want %q", panics, want)
+	}
+	if !slices.Contains(rulesOf(r), "B-101-14") {
+		t.Errorf("the rules after the panicking one did not run: %+v", r.Findings)
+	}
 }
 
 func TestSchemaDir(t *testing.T) {
@@ -522,5 +548,66 @@ func TestPipelineAdjustments(t *testing.T) {
 				t.Errorf("%s at %s: severities %v, want %v; all findings %+v", tt.rule, tt.pointer, got, tt.want, r.Findings)
 			}
 		})
+	}
+}
+
+// TestLazySchemaCompile: with the fast path, gojsonschema is compiled only
+// when first asked for, once, whichever goroutines ask at the same time.
+func TestLazySchemaCompile(t *testing.T) {
+	dir, err := schemas.Dir(string(SpecCore12))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := readSchemaFolder(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSchemaSet("test", files, true)
+	ks := s.kind(KindBundle)
+	if ks.err != nil || ks.fast == nil {
+		t.Fatalf("kind: err %v, fast path %v", ks.err, ks.fast != nil)
+	}
+	if ks.gsDone {
+		t.Fatal("gojsonschema was compiled before it was needed")
+	}
+	got := make([]*gojsonschema.Schema, 4)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i], _ = ks.gs()
+		}()
+	}
+	wg.Wait()
+	for i, g := range got {
+		if g == nil || g != got[0] {
+			t.Fatalf("goroutine %d got schema %p, want the one compiled schema %p", i, g, got[0])
+		}
+	}
+	r, err := got[0].Validate(gojsonschema.NewStringLoader(`{"schemaVersion":"v1.2.0","name":"x","version":"1.0.0"}`))
+	if err != nil || r.Valid() {
+		t.Fatalf("a bundle without invocationImages: valid=%v err=%v", r != nil && r.Valid(), err)
+	}
+}
+
+// TestDocContextReset: a pooled context is as good as new after reset, so no
+// rule sees the memo of the document before (nor keeps it alive).
+func TestDocContextReset(t *testing.T) {
+	root, problems := jsontree.Decode(benchdata.Bundle(3), jsontree.Limits{})
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	c := &docContext{Spec: SpecCore12, Kind: KindBundle, Root: root, Options: &Options{}, Raw: []byte("{}"),
+		report: func(pointer, rule, message, hint string) {}}
+	for _, r := range rulesFor(KindBundle) {
+		r.Check(c)
+	}
+	if c.memo.nents == 0 || !c.memo.scanned {
+		t.Fatal("the rules did not use the memo; this test checks nothing")
+	}
+	c.reset()
+	if !reflect.ValueOf(*c).IsZero() {
+		t.Errorf("after reset: %+v", c.memo)
 	}
 }

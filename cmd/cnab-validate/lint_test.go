@@ -194,3 +194,37 @@ func TestLintSchemaDirNotesDroppedPatterns(t *testing.T) {
 		t.Fatalf("missing schema dir: exit %d, %q", code, errOut)
 	}
 }
+
+// TestCanonicalRaisesMissingDigest: --canonical turns on the release checks,
+// which make a missing contentDigest (B-101-14) an error; without it the
+// bundle is under development and the finding is a warning (exit 0).
+func TestCanonicalRaisesMissingDigest(t *testing.T) {
+	// Canonical JSON, so that --canonical adds no B-101-01 finding.
+	const bundle = `{"invocationImages":[{"image":"example.com/app:1.0"}],"name":"app","schemaVersion":"v1.2.0","version":"1.0.0"}`
+	tests := []struct {
+		args []string
+		code int
+		sev  string
+	}{
+		{nil, 0, "warning"},
+		{[]string{"--canonical"}, 1, "error"},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(append([]string{"lint"}, tc.args...), " "), func(t *testing.T) {
+			args := append(append([]string{"--format", "json"}, tc.args...), "-")
+			code, stdout, stderr := runCmd(t, bundle, args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d: %s%s", code, tc.code, stdout, stderr)
+			}
+			var out struct {
+				Findings []struct{ Rule, Severity string } `json:"findings"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+				t.Fatalf("%v: %s", err, stdout)
+			}
+			if len(out.Findings) != 1 || out.Findings[0].Rule != "B-101-14" || out.Findings[0].Severity != tc.sev {
+				t.Fatalf("findings %+v, want one B-101-14 %s", out.Findings, tc.sev)
+			}
+		})
+	}
+}

@@ -12,7 +12,12 @@ dependencies, parameter sources, relocation mappings, status outputs, thick
 bundle archives and bundles in an OCI registry) against the CNAB spec
 versions, and reports every finding with its rule ID, location and fix.
 
-Usage: cnab-validate [flags] PATH...    (lint; PATH may be a file, a folder or -)`,
+Usage: cnab-validate [flags] PATH...    (lint; PATH may be a file, a folder or -)
+
+Documents are checked as under development unless --canonical asks for the
+release checks of signed or registry-bound bundles: canonical JSON (B-101-01)
+is then required, and a missing contentDigest (B-101-14) is an error instead
+of a warning.`,
 }
 
 func main() { commands.Main() }

@@ -402,7 +402,7 @@ func check(n *node, v any) Verdict {
 		if n.types != 0 && n.types&tStr == 0 {
 			return Invalid
 		}
-		if out = checkString(n, x); out == Invalid {
+		if out = checkString(n, x, v); out == Invalid {
 			return out
 		}
 	case json.Number:
@@ -548,7 +548,10 @@ func checkNumber(n *node, x json.Number) Verdict {
 	return Valid
 }
 
-func checkString(n *node, s string) Verdict {
+// checkString checks s, which is also given boxed as v: format checkers
+// take an interface value, and passing the one the tree already holds saves
+// boxing s again.
+func checkString(n *node, s string, v any) Verdict {
 	if n.minLen >= 0 || n.maxLen >= 0 {
 		l := utf8.RuneCountInString(s)
 		if n.minLen >= 0 && l < n.minLen || n.maxLen >= 0 && l > n.maxLen {
@@ -558,7 +561,7 @@ func checkString(n *node, s string) Verdict {
 	if n.pattern != nil && !n.pattern.MatchString(s) {
 		return Invalid
 	}
-	if n.format != "" && !gojsonschema.FormatCheckers.IsFormat(n.format, s) {
+	if n.format != "" && !gojsonschema.FormatCheckers.IsFormat(n.format, v) {
 		return Invalid
 	}
 	return Valid
@@ -637,6 +640,25 @@ func checkObject(n *node, m map[string]any) Verdict {
 					return out
 				}
 			}
+		}
+		return out
+	}
+	// A closed object (properties and additionalProperties false) likewise:
+	// every member is valid when each property the schema names is checked
+	// and they account for all the members. The verdict is the same as the
+	// loop's below: an unknown member makes the object Invalid either way.
+	if n.addlFalse && len(n.patProps) == 0 && n.propNames == nil && len(n.propList) <= 2*len(m) {
+		found := 0
+		for _, p := range n.propList {
+			if v, ok := m[p.name]; ok {
+				found++
+				if out = combine(out, check(p.n, v)); out == Invalid {
+					return out
+				}
+			}
+		}
+		if found != len(m) {
+			return Invalid
 		}
 		return out
 	}

@@ -48,7 +48,12 @@ func (a *Arena) doneArr(s []any) { a.usedArrs = append(a.usedArrs, s) }
 // Release takes back every container handed out since the last Release.
 // Trees decoded with this arena must not be used afterwards.
 func (a *Arena) Release() {
-	for _, m := range a.usedMaps {
+	// Backwards, so that newMap, which takes from the end, hands out the
+	// maps in the order the last document created them: documents of one
+	// shape then get back a map of the right size at each place (the root's
+	// large table for the root) and no map has to grow again.
+	for i := len(a.usedMaps) - 1; i >= 0; i-- {
+		m := a.usedMaps[i]
 		if len(m) <= maxRecycledLen && len(a.freeMaps) < maxFree {
 			clear(m)
 			a.freeMaps = append(a.freeMaps, m)

@@ -3,6 +3,7 @@ package jsontree
 import (
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -366,7 +367,10 @@ func (d *decoder) number() any {
 		d.fail(BigNumber, start, fmt.Sprintf("number literal longer than %d characters", d.lim.MaxNumberLength))
 		return nil
 	}
-	return internNumber(data[start:d.i])
+	if v := internNumber(data[start:d.i]); v != nil {
+		return v
+	}
+	return d.boxNumber(d.sub(start, d.i))
 }
 
 func atoi(b []byte) int {
@@ -387,8 +391,8 @@ var plain = func() (t [256]bool) {
 }()
 
 // plainRun skips plain bytes (see plain) from i eight at a time and returns
-// the index of the first word that holds a byte that is not plain; the
-// caller's byte loop goes on from there. Strings in CNAB documents (image
+// the index of the first byte that is not plain, or of the last few bytes
+// of data (fewer than eight); the caller's byte loop goes on from there. Strings in CNAB documents (image
 // references, digests, descriptions) are long runs of plain ASCII.
 func plainRun(data []byte, i int) int {
 	const (
@@ -402,10 +406,10 @@ func plainRun(data []byte, i int) int {
 		// A byte is flagged when it is zero after the xor (a quote or a
 		// backslash), below 0x20, or 0x80 and above (the high bit). The
 		// tricks can flag a plain byte after a flagged one, never before,
-		// so stopping at the word is safe.
+		// so the lowest flagged byte is the first that is not plain.
 		m := ((q - ones) &^ q) | ((b - ones) &^ b) | ((x - ones*0x20) &^ x) | x
-		if m&highs != 0 {
-			return i
+		if m &= highs; m != 0 {
+			return i + bits.TrailingZeros64(m)/8 // the first flagged byte is a true one
 		}
 		i += 8
 	}

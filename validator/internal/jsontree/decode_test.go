@@ -3,6 +3,7 @@ package jsontree
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"github.com/cnab-conformance/cnab-conformance/validator/internal/benchdata"
 	"io"
 	"reflect"
@@ -315,8 +316,8 @@ func BenchmarkDecodeBundleArena(b *testing.B) {
 	}
 }
 
-// TestPlainRun: the word-at-a-time skip never passes a byte that is not
-// plain, and stops less than a word before the first such byte.
+// TestPlainRun: the word-at-a-time skip stops exactly at the first byte that
+// is not plain, or within the last word of the input.
 func TestPlainRun(t *testing.T) {
 	specials := []byte{'"', '\\', 0x00, 0x1f, 0x80, 0xff, 0xc3}
 	for n := 0; n < 40; n++ {
@@ -337,10 +338,46 @@ func TestPlainRun(t *testing.T) {
 					first = pos
 				}
 				got := plainRun(data, 0)
-				if got > first || (first-got >= 8 && got+8 <= n) {
+				if got > first || (got != first && got+8 <= n) {
 					t.Fatalf("n=%d special 0x%02x at %d: plainRun = %d", n, sp, pos, got)
 				}
 			}
+		}
+	}
+}
+
+// TestBoxedValues: strings and numbers boxed from the decoder's blocks are
+// ordinary values of their types, each its own, however many there are.
+func TestBoxedValues(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("[")
+	const n = 100 // more than one block of headers
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"s%d",%d`, i, 1000+i)
+	}
+	b.WriteString("]")
+	for _, arena := range []*Arena{nil, new(Arena)} {
+		root, problems := decode([]byte(b.String()), Limits{}, arena)
+		if len(problems) > 0 {
+			t.Fatal(problems)
+		}
+		list := root.([]any)
+		for i := range n {
+			if s, ok := list[2*i].(string); !ok || s != fmt.Sprintf("s%d", i) {
+				t.Fatalf("item %d = %#v", 2*i, list[2*i])
+			}
+			if num, ok := list[2*i+1].(json.Number); !ok || string(num) != strconv.Itoa(1000+i) {
+				t.Fatalf("item %d = %#v", 2*i+1, list[2*i+1])
+			}
+			if list[2*i] != any(fmt.Sprintf("s%d", i)) || list[2*i+1] != any(json.Number(strconv.Itoa(1000+i))) {
+				t.Fatalf("items %d, %d do not compare equal to their plain forms", 2*i, 2*i+1)
+			}
+		}
+		if arena != nil {
+			arena.Release()
 		}
 	}
 }

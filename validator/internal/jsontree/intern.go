@@ -70,13 +70,13 @@ func itoa(i int) string {
 }
 
 // internNumber shares the literals 0..255, frequent in sizes and bounds,
-// already boxed.
+// already boxed; it is nil for other literals.
 func internNumber(b []byte) any {
 	if len(b) <= 3 {
 		n := 0
 		for _, c := range b {
 			if c < '0' || c > '9' {
-				return json.Number(b)
+				return nil
 			}
 			n = n*10 + int(c-'0')
 		}
@@ -84,5 +84,5 @@ func internNumber(b []byte) any {
 			return smallNumbers[n]
 		}
 	}
-	return json.Number(b)
+	return nil
 }

@@ -1,6 +1,9 @@
 package jsontree
 
-import "unsafe"
+import (
+	"encoding/json"
+	"unsafe"
+)
 
 // Strings of a document without escapes are not copied one by one: the
 // decoder copies the whole input once (the first time it needs a string
@@ -22,8 +25,7 @@ func (d *decoder) sub(start, end int) string {
 		return ""
 	}
 	if d.own == nil {
-		d.own = make([]byte, len(d.data))
-		copy(d.own, d.data)
+		d.own = append([]byte(nil), d.data...) // not zeroed first, unlike make
 	}
 	return unsafe.String(&d.own[start], end-start)
 }
@@ -39,16 +41,29 @@ var stringType = func() unsafe.Pointer {
 	return (*eface)(unsafe.Pointer(&x)).typ
 }()
 
+// numberType is the type word of an interface holding a json.Number.
+var numberType = func() unsafe.Pointer {
+	var x any = json.Number("")
+	return (*eface)(unsafe.Pointer(&x)).typ
+}()
+
 // box returns s as an interface value whose header lives in the current
 // block, exactly what any(s) gives but without an allocation of its own.
-func (d *decoder) box(s string) any {
+func (d *decoder) box(s string) any { return d.boxAs(stringType, s) }
+
+// boxNumber is box for a number literal: any(json.Number(s)).
+func (d *decoder) boxNumber(s string) any { return d.boxAs(numberType, s) }
+
+// boxAs boxes s as a value of typ, a string type (string or json.Number,
+// which share the layout).
+func (d *decoder) boxAs(typ unsafe.Pointer, s string) any {
 	if len(d.hdrs) == cap(d.hdrs) {
 		d.hdrs = make([]string, 0, stringHeaders)
 	}
 	d.hdrs = append(d.hdrs, s)
 	var x any
 	e := (*eface)(unsafe.Pointer(&x))
-	e.typ = stringType
+	e.typ = typ
 	e.data = unsafe.Pointer(&d.hdrs[len(d.hdrs)-1])
 	return x
 }
