@@ -11,39 +11,14 @@ import (
 
 	"github.com/xeipuuv/gojsonschema"
 
+	"github.com/cnab-conformance/cnab-conformance/internal/testutil"
 	"github.com/cnab-conformance/cnab-conformance/validator/internal/fastschema"
 	"github.com/cnab-conformance/cnab-conformance/validator/internal/jsontree"
 )
 
-// repoRoot walks up from the package folder to the folder holding go.mod.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test folder")
-		}
-		dir = parent
-	}
-}
-
 // officialSpecDir is ../shared/cnab-spec next to the repository, or the test
 // is skipped: the official schemas are a test oracle we do not ship.
-func officialSpecDir(t testing.TB) string {
-	t.Helper()
-	d := filepath.Join(repoRoot(t), "..", "shared", "cnab-spec")
-	if st, err := os.Stat(d); err != nil || !st.IsDir() {
-		t.Skipf("official CNAB schemas not found at ../shared/cnab-spec (relative to the repository root); skipping the agreement test")
-	}
-	return d
-}
+func officialSpecDir(t testing.TB) string { return testutil.OfficialSpec(t) }
 
 type corpusDoc struct {
 	name string
@@ -58,7 +33,7 @@ type corpusDoc struct {
 func agreementCorpus(t testing.TB, official string) []corpusDoc {
 	t.Helper()
 	var paths []string
-	root := repoRoot(t)
+	root := testutil.RepoRoot(t)
 	_ = filepath.WalkDir(filepath.Join(root, "fixtures", "bundles"), func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
 			paths = append(paths, p)

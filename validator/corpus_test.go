@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cnab-conformance/cnab-conformance/internal/testutil"
 	"github.com/cnab-conformance/cnab-conformance/validator/catalog"
 )
 
@@ -26,24 +27,9 @@ import (
 
 var updateCorpus = flag.Bool("update", false, "rewrite the fixtures/bundles sidecars from the current findings")
 
-// corpusDir finds fixtures/bundles from the repository root (the folder
-// holding go.mod).
+// corpusDir is fixtures/bundles at the repository root.
 func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "fixtures", "bundles")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's folder")
-		}
-		dir = parent
-	}
+	return filepath.Join(testutil.RepoRoot(t), "fixtures", "bundles")
 }
 
 // sidecar is a parsed NAME.json.expect.

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/cnab-conformance/cnab-conformance/internal/testutil"
 	"github.com/cnab-conformance/cnab-conformance/validator/internal/fastschema"
 	"github.com/cnab-conformance/cnab-conformance/validator/internal/jsontree"
 )
@@ -15,7 +16,7 @@ import (
 // that lets the fast path skip gojsonschema). Seeds: the corpus, one or more
 // documents of every kind. Crashers are kept under testdata/fuzz.
 func FuzzValidate(f *testing.F) {
-	root := repoRoot(f)
+	root := testutil.RepoRoot(f)
 	paths, _ := filepath.Glob(filepath.Join(root, "fixtures", "bundles", "*", "*", "*.json"))
 	more, _ := filepath.Glob(filepath.Join(root, "fixtures", "bundles", "*", "*.json"))
 	for _, p := range append(paths, more...) {

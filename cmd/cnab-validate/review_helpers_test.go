@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cnab-conformance/cnab-conformance/internal/testutil"
 )
 
 // runCmd runs the cnab-validate command line in-process.
@@ -16,26 +18,9 @@ func runCmd(t *testing.T, stdin string, args ...string) (code int, stdout, stder
 	return code, o.String(), e.String()
 }
 
-// officialSchemas returns ../shared/cnab-spec/<version>/schema relative to
-// the repository root, or skips the test when it is absent.
+// officialSchemas is an official schema folder, or the test is skipped.
 func officialSchemas(t *testing.T, version string) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root (go.mod) not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "cnab-spec", version, "schema")
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("official schemas not available at ../shared/cnab-spec/%s/schema (a CI-only test oracle)", version)
-	}
-	return p
+	return testutil.OfficialSpec(t, version, "schema")
 }
 
 func writeTemp(t *testing.T, dir, name, body string) string {

@@ -16,23 +16,32 @@ var budget = []struct {
 	stdlibOnly bool // nothing outside the standard library and the package itself
 }{
 	{
+		// The whole validator side, registry checks included.
 		pkgs: "./validator/...",
 		forbidden: []string{
 			"github.com/distribution/",
 			"github.com/docker/",
 			"github.com/moby/",
 			"github.com/onsi/",
+			"go.opentelemetry.io/",
 			module + "/suites",
 			module + "/internal/docker",
 			module + "/fixtures",
 		},
 	},
 	{
-		// The canonical JSON package is shared by the reference tool and the
-		// suites; it stays standard-library only.
-		pkgs:       "./validator/canonical",
-		stdlibOnly: true,
+		// The embeddable linter and its readers need no image library either
+		// (go-containerregistry is for their tests only).
+		pkgs:      "./validator",
+		forbidden: []string{"github.com/google/go-containerregistry"},
 	},
+	{pkgs: "./validator/output", forbidden: []string{"github.com/google/go-containerregistry"}},
+	{pkgs: "./validator/archive", forbidden: []string{"github.com/google/go-containerregistry"}},
+	{pkgs: "./validator/specexamples", forbidden: []string{"github.com/google/go-containerregistry"}},
+	// Shared by the reference tool and the suites (canonical), and handed
+	// the validator as a function (schemadiff): standard library only.
+	{pkgs: "./validator/canonical", stdlibOnly: true},
+	{pkgs: "./validator/schemadiff", stdlibOnly: true},
 	{
 		pkgs:      "./cmd/cnab-validate",
 		forbidden: []string{"github.com/distribution/", "github.com/onsi/", module + "/suites"},

@@ -2,33 +2,14 @@ package schemadiff
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/cnab-conformance/cnab-conformance/internal/testutil"
 )
 
-// specDir returns ../shared/cnab-spec/<version>/schema relative to the
-// repository root, skipping the test when it is absent (a user's machine).
+// specDir is an official schema folder, or the test is skipped.
 func specDir(t *testing.T, version string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root (go.mod) not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "cnab-spec", version, "schema")
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("official schemas not available at ../shared/cnab-spec/%s/schema (they are a CI-only test oracle): %v", version, err)
-	}
-	return p
+	return testutil.OfficialSpec(t, version, "schema")
 }
 
 func loadSpec(t *testing.T, version string) *Set {

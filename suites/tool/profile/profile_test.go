@@ -3,12 +3,12 @@ package profile
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/cnab-conformance/cnab-conformance/internal/testutil"
 	"github.com/cnab-conformance/cnab-conformance/suites/tool"
 )
 
@@ -408,23 +408,7 @@ func TestShippedProfiles(t *testing.T) {
 	}
 }
 
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test")
-		}
-		dir = parent
-	}
-}
+func repoRoot(t *testing.T) string { return testutil.RepoRoot(t) }
 
 func TestTimeoutPrecedence(t *testing.T) {
 	const prof = `
