@@ -53,6 +53,9 @@ Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or I/O error.
 Flags:`)
 	fl.SetOutput(w)
 	fl.PrintDefaults()
+	fmt.Fprintln(w, `
+Other commands: rules, explain RULE, canonicalize, diff OLD NEW, spec-examples DIR
+('cnab-validate help' lists them; 'cnab-validate COMMAND -h' shows a command's flags).`)
 }
 
 func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -68,7 +71,9 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fl.StringVar(&lf.maxSize, "max-size", "10MiB", "largest input read, in bytes (suffixes KiB, MiB, GiB, KB, MB, GB)")
 	fl.IntVar(&lf.jobs, "jobs", runtime.GOMAXPROCS(0), "files checked in parallel")
 	fl.BoolVar(&ociInsecure, "insecure", false, "use plain HTTP for oci:// registries (localhost and 127.0.0.1 always use it)")
-	if err := fl.Parse(args); err != nil {
+	// Flags may follow the paths: cnab-validate bundles/ --format json.
+	paths, err := parseMixed(fl, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			lintUsage(fl, stdout)
 			return cli.ExitOK
@@ -77,7 +82,6 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		lintUsage(fl, stderr)
 		return cli.ExitUsage
 	}
-	paths := fl.Args()
 	if len(paths) == 0 {
 		fmt.Fprintln(stderr, "cnab-validate: no PATH given (use - to read stdin)")
 		lintUsage(fl, stderr)

@@ -228,3 +228,15 @@ func TestCanonicalRaisesMissingDigest(t *testing.T) {
 		})
 	}
 }
+
+// Flags may come after the paths, as users type them.
+func TestLintFlagsAfterPaths(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := commands.Run([]string{"../../fixtures/bundles/invalid/B-101-09.json", "--format", "json"}, nil, &out, &errb)
+	if code != 1 {
+		t.Fatalf("exit = %d, want 1 (findings)\n%s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), `"rule": "B-101-09"`) {
+		t.Fatalf("want json output naming B-101-09, got:\n%s", out.String())
+	}
+}
