@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cnab-conformance/cnab-conformance/fixtures/tools/reference/defect"
 	"github.com/cnab-conformance/cnab-conformance/internal/docker"
 	"github.com/cnab-conformance/cnab-conformance/reports"
 )
@@ -579,4 +580,27 @@ func mustGetwd(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return wd
+}
+
+// TestEveryCheckedRuleHasADefect keeps the promise that every check can be
+// shown to fail: each rule ID a check judges is tripped by at least one
+// reference-tool defect, which the matrix above then proves.
+func TestEveryCheckedRuleHasADefect(t *testing.T) {
+	tripped := map[string]bool{}
+	for _, d := range defect.All() {
+		for _, r := range d.Rules {
+			tripped[r] = true
+		}
+	}
+	var missing []string
+	for _, c := range reports.EmbeddedCheckList().Checks {
+		for _, r := range c.Rules {
+			if !tripped[r] && !slices.Contains(missing, r) {
+				missing = append(missing, r+" (check "+strconv.Quote(c.Name)+")")
+			}
+		}
+	}
+	if len(missing) > 0 {
+		t.Fatalf("rules judged by a check but tripped by no defect, so no test shows the check can fail:\n  %s", strings.Join(missing, "\n  "))
+	}
 }
