@@ -30,13 +30,9 @@ import (
 // .tgz). The fixtures are the registry profile's templates.
 func init() { addSpecs(ProfileArchive, archiveSpecs) }
 
-var archiveFixtures = []struct {
-	template   string
-	components []string
-}{
-	{"registry/minimal", nil},
-	{"registry/full", []string{"web", "db"}},
-}
+// archiveFixtures are the registry profile's fixtures: the same bundles,
+// exported instead of promoted.
+var archiveFixtures = registryFixtures
 
 // archiveRun is everything one fixture's lifecycle produced.
 type archiveRun struct {
