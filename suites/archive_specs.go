@@ -1,7 +1,6 @@
 package suites
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,9 +10,6 @@ import (
 
 	"github.com/cnab-conformance/cnab-conformance/reports"
 	"github.com/cnab-conformance/cnab-conformance/suites/checks/archivecheck"
-	"github.com/cnab-conformance/cnab-conformance/suites/harness/bundles"
-	"github.com/cnab-conformance/cnab-conformance/suites/harness/images"
-	"github.com/cnab-conformance/cnab-conformance/suites/harness/registry"
 	"github.com/cnab-conformance/cnab-conformance/suites/tool"
 	"github.com/cnab-conformance/cnab-conformance/validator"
 	"github.com/cnab-conformance/cnab-conformance/validator/archive"
@@ -36,14 +32,11 @@ var archiveFixtures = registryFixtures
 
 // archiveRun is everything one fixture's lifecycle produced.
 type archiveRun struct {
-	src        *registry.Registry
-	privateSrc bool
-	bundle     []byte // the canonical bundle pushed
-	parsed     *oci.Bundle
-	srcRef     string
-	push       tool.Result
-	pushed     *oci.Artifact
-	fetchErr   error
+	fixtureBundle
+	srcRef   string
+	push     tool.Result
+	pushed   *oci.Artifact
+	fetchErr error
 
 	export1, export2 tool.Result
 	data1, data2     []byte // the two archives' bytes ("" when the export failed)
@@ -127,46 +120,11 @@ func archiveSpecs(cfg *Config) {
 func runArchiveLifecycle(e *Env, template, name string, components []string) *archiveRun {
 	GinkgoHelper()
 	ctx := e.Context()
-	r := &archiveRun{src: e.Source}
-	if e.Config.Embedded() {
-		src, err := registry.Start(ctx, "source")
-		if err != nil {
-			HarnessError("private source registry: %v", err)
-		}
-		e.Defer("private source registry", func(context.Context) error { return src.Stop() })
-		r.src, r.privateSrc = src, true
-	}
-	origRepo := e.Repository("archive-" + name + "-orig")
-	seed := int64(len(template)) * 104729
-	push := func(key string, seed int64) bundles.Image {
-		img, err := images.Random(seed, 2)
-		if err != nil {
-			HarnessError("image %s: %v", key, err)
-		}
-		p, err := images.Push(ctx, img, r.src.Host()+"/"+origRepo+"-"+key+":v1")
-		if err != nil {
-			HarnessError("image %s: %v", key, err)
-		}
-		return bundles.Image{Ref: p.Tagged, Digest: p.Digest, Size: p.Size, MediaType: p.MediaType}
-	}
-	data := bundles.Data{SchemaVersion: bundles.SchemaVersionFor(e.Config.SpecVersion),
-		Name: e.UniqueName("archive-" + name), Invocation: push("invocation", seed), Images: map[string]bundles.Image{}}
-	for i, c := range components {
-		data.Images[c] = push(c, seed+int64(i)+1)
-	}
-	dir := e.TempDir()
-	bundleFile, raw, err := bundles.WriteFile(dir, template, data)
-	if err != nil {
-		HarnessError("bundle %s: %v", template, err)
-	}
-	r.bundle = raw
-	if r.parsed, err = oci.ParseBundle(raw); err != nil {
-		HarnessError("bundle %s: %v", template, err)
-	}
+	r := &archiveRun{fixtureBundle: prepareFixture(e, template, "archive-"+name, 104729, components)}
 
 	r.srcRef = r.src.Host() + "/" + e.Repository("archive-"+name) + ":v1"
 	c := client.New()
-	r.push = e.Run(tool.Push, tool.Request{Bundle: bundleFile, Reference: r.srcRef})
+	r.push = e.Run(tool.Push, tool.Request{Bundle: r.bundleFile, Reference: r.srcRef})
 	if !r.push.OK() {
 		return r
 	}
@@ -195,6 +153,7 @@ func runArchiveLifecycle(e *Env, template, name string, components []string) *ar
 	r.export2, _, r.data2 = export()
 	r.contents, r.readErr = archive.ReadFile(archiveFile, archive.Limits{})
 	if r.readErr == nil {
+		var err error
 		if r.lint, err = archive.CheckFile(archiveFile, archive.Config{}); err != nil {
 			HarnessError("checking the archive: %v", err)
 		}

@@ -44,11 +44,8 @@ var registryFixtures = []struct {
 
 // registryRun is everything one fixture's lifecycle produced.
 type registryRun struct {
-	src, dst    *registry.Registry
-	privateSrc  bool
-	bundle      []byte // the canonical bundle pushed
-	parsed      *oci.Bundle
-	bundleFile  string
+	fixtureBundle
+	dst         *registry.Registry
 	srcRef      string // REGISTRY/REPO:TAG pushed to
 	srcRepo     client.Repo
 	dstRef      string
@@ -312,43 +309,7 @@ func registrySpecs(cfg *Config) {
 func runRegistryLifecycle(e *Env, template, name string, components []string) *registryRun {
 	GinkgoHelper()
 	ctx := e.Context()
-	r := &registryRun{src: e.Source, dst: e.Destination}
-	if e.Config.Embedded() {
-		src, err := registry.Start(ctx, "source")
-		if err != nil {
-			HarnessError("private source registry: %v", err)
-		}
-		e.Defer("private source registry", func(context.Context) error { return src.Stop() })
-		r.src, r.privateSrc = src, true
-	}
-	// The images the bundle names, in "original" repositories of the source.
-	origRepo := e.Repository(name + "-orig")
-	seed := int64(len(template)) * 7919
-	push := func(key string, seed int64) bundles.Image {
-		img, err := images.Random(seed, 2)
-		if err != nil {
-			HarnessError("image %s: %v", key, err)
-		}
-		p, err := images.Push(ctx, img, r.src.Host()+"/"+origRepo+"-"+key+":v1")
-		if err != nil {
-			HarnessError("image %s: %v", key, err)
-		}
-		return bundles.Image{Ref: p.Tagged, Digest: p.Digest, Size: p.Size, MediaType: p.MediaType}
-	}
-	data := bundles.Data{SchemaVersion: bundles.SchemaVersionFor(e.Config.SpecVersion),
-		Name: e.UniqueName(name), Invocation: push("invocation", seed), Images: map[string]bundles.Image{}}
-	for i, c := range components {
-		data.Images[c] = push(c, seed+int64(i)+1)
-	}
-	var err error
-	r.bundleFile, r.bundle, err = bundles.WriteFile(e.TempDir(), template, data)
-	if err != nil {
-		HarnessError("bundle %s: %v", template, err)
-	}
-	if r.parsed, err = oci.ParseBundle(r.bundle); err != nil {
-		HarnessError("bundle %s: %v", template, err)
-	}
-
+	r := &registryRun{fixtureBundle: prepareFixture(e, template, name, 7919, components), dst: e.Destination}
 	r.srcRef = r.src.Host() + "/" + e.Repository(name) + ":v1"
 	ref, _ := client.ParseRef(r.srcRef)
 	r.srcRepo = ref.Repo
@@ -678,4 +639,60 @@ func airGapSpecs(cfg *Config) {
 			}
 		})
 	})...)
+}
+
+// fixtureBundle is a fixture template rendered with real images: the
+// registry and archive profiles both start from one.
+type fixtureBundle struct {
+	src        *registry.Registry // where the images (and then the bundle) live
+	privateSrc bool               // src is this fixture's own registry, so it may be stopped
+	bundle     []byte             // the canonical bundle.json
+	parsed     *oci.Bundle
+	bundleFile string
+}
+
+// prepareFixture gives the fixture a private source registry (embedded mode;
+// so a promote or import can be proven air-gapped by stopping it), pushes a
+// random image for its invocation image and each component into
+// "<prefix>-orig-*" repositories there, and renders the template with their
+// digests. seed keeps each profile's images distinct but reproducible.
+func prepareFixture(e *Env, template, prefix string, seed int64, components []string) fixtureBundle {
+	GinkgoHelper()
+	ctx := e.Context()
+	f := fixtureBundle{src: e.Source}
+	if e.Config.Embedded() {
+		src, err := registry.Start(ctx, "source")
+		if err != nil {
+			HarnessError("private source registry: %v", err)
+		}
+		e.Defer("private source registry", func(context.Context) error { return src.Stop() })
+		f.src, f.privateSrc = src, true
+	}
+	origRepo := e.Repository(prefix + "-orig")
+	seed *= int64(len(template))
+	push := func(key string, seed int64) bundles.Image {
+		img, err := images.Random(seed, 2)
+		if err != nil {
+			HarnessError("image %s: %v", key, err)
+		}
+		p, err := images.Push(ctx, img, f.src.Host()+"/"+origRepo+"-"+key+":v1")
+		if err != nil {
+			HarnessError("image %s: %v", key, err)
+		}
+		return bundles.Image{Ref: p.Tagged, Digest: p.Digest, Size: p.Size, MediaType: p.MediaType}
+	}
+	data := bundles.Data{SchemaVersion: bundles.SchemaVersionFor(e.Config.SpecVersion),
+		Name: e.UniqueName(prefix), Invocation: push("invocation", seed), Images: map[string]bundles.Image{}}
+	for i, c := range components {
+		data.Images[c] = push(c, seed+int64(i)+1)
+	}
+	var err error
+	f.bundleFile, f.bundle, err = bundles.WriteFile(e.TempDir(), template, data)
+	if err != nil {
+		HarnessError("bundle %s: %v", template, err)
+	}
+	if f.parsed, err = oci.ParseBundle(f.bundle); err != nil {
+		HarnessError("bundle %s: %v", template, err)
+	}
+	return f
 }

@@ -42,15 +42,9 @@ func runCanonicalize(args []string, stdin io.Reader, stdout, stderr io.Writer) i
 		fl.SetOutput(w)
 		fl.PrintDefaults()
 	}
-	rest, err := parseMixed(fl, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			usage(stdout)
-			return cli.ExitOK
-		}
-		fmt.Fprintf(stderr, "cnab-validate canonicalize: %v\n\n", err)
-		usage(stderr)
-		return cli.ExitUsage
+	rest, code, ok := parseCommand("cnab-validate canonicalize", fl, args, usage, stdout, stderr)
+	if !ok {
+		return code
 	}
 	if len(rest) != 1 {
 		fmt.Fprintln(stderr, "cnab-validate canonicalize: give exactly one FILE (or - for stdin)")
@@ -174,24 +168,4 @@ func lineCol(data []byte, off int) (int, int) {
 	off = min(max(off, 0), len(data))
 	line := 1 + bytes.Count(data[:off], []byte{'\n'})
 	return line, off - bytes.LastIndexByte(data[:off], '\n')
-}
-
-// parseMixed parses flags that may come before, between or after the
-// positional arguments (cnab-validate diff OLD NEW --format json).
-func parseMixed(fl *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fl.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fl.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
 }

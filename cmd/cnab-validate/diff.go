@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -53,15 +52,9 @@ func runDiff(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fl.SetOutput(w)
 		fl.PrintDefaults()
 	}
-	rest, err := parseMixed(fl, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			usage(stdout)
-			return cli.ExitOK
-		}
-		fmt.Fprintf(stderr, "cnab-validate diff: %v\n\n", err)
-		usage(stderr)
-		return cli.ExitUsage
+	rest, code, ok := parseCommand("cnab-validate diff", fl, args, usage, stdout, stderr)
+	if !ok {
+		return code
 	}
 	if len(rest) != 2 {
 		fmt.Fprintln(stderr, "cnab-validate diff: give exactly two schema sets, OLD and NEW")

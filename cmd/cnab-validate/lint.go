@@ -72,15 +72,9 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fl.IntVar(&lf.jobs, "jobs", runtime.GOMAXPROCS(0), "files checked in parallel")
 	fl.BoolVar(&ociInsecure, "insecure", false, "use plain HTTP for oci:// registries (localhost and 127.0.0.1 always use it)")
 	// Flags may follow the paths: cnab-validate bundles/ --format json.
-	paths, err := parseMixed(fl, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			lintUsage(fl, stdout)
-			return cli.ExitOK
-		}
-		fmt.Fprintf(stderr, "cnab-validate: %v\n\n", err)
-		lintUsage(fl, stderr)
-		return cli.ExitUsage
+	paths, code, ok := parseCommand("cnab-validate", fl, args, func(w io.Writer) { lintUsage(fl, w) }, stdout, stderr)
+	if !ok {
+		return code
 	}
 	if len(paths) == 0 {
 		fmt.Fprintln(stderr, "cnab-validate: no PATH given (use - to read stdin)")
@@ -122,7 +116,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if stop := startProfile(stderr); stop != nil {
 		defer stop()
 	}
-	code := cli.ExitOK
+	code = cli.ExitOK
 	if len(ioErrs) > 0 {
 		code = cli.ExitUsage
 	}

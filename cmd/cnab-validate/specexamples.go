@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -45,15 +44,9 @@ func runSpecExamples(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fl.SetOutput(w)
 		fl.PrintDefaults()
 	}
-	rest, err := parseMixed(fl, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			usage(stdout)
-			return cli.ExitOK
-		}
-		fmt.Fprintf(stderr, "cnab-validate spec-examples: %v\n\n", err)
-		usage(stderr)
-		return cli.ExitUsage
+	rest, code, ok := parseCommand("cnab-validate spec-examples", fl, args, usage, stdout, stderr)
+	if !ok {
+		return code
 	}
 	if len(rest) == 0 {
 		fmt.Fprintln(stderr, "cnab-validate spec-examples: give a folder or markdown files")
@@ -92,7 +85,7 @@ func runSpecExamples(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		results = append(results, rs...)
 	}
 	// One result per markdown file, findings in line order.
-	code := cli.ExitOK
+	code = cli.ExitOK
 	counts := map[specexamples.Mode]int{}
 	var order []string
 	byFile := map[string][]validator.Finding{}
